@@ -1,0 +1,1 @@
+print("vpcflow-bench: not yet")

@@ -1,0 +1,42 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One list of settings for every target, so no module is built differently from another.
+let settings: [SwiftSetting] = [
+    // Swift 6 language mode already implies complete concurrency checking; say it anyway so a
+    // downgrade of the tools version cannot silently weaken it.
+    .enableUpcomingFeature("StrictConcurrency"),
+    // `any P` spelled out wherever an existential is used: existentials are never on the hot path
+    // and the spelling makes them visible in review.
+    .enableUpcomingFeature("ExistentialAny"),
+    // Imports are internal unless marked public, so a module cannot leak Glibc or zlib to its users.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "vpcflow",
+    products: [
+        .executable(name: "vpcflow", targets: ["vpcflow"]),
+        .executable(name: "vpcflow-bench", targets: ["VpcflowBench"]),
+    ],
+    targets: [
+        // The system zlib (gzip input). Only FlowIO imports it.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The only module that touches libc, zlib or raw pointers.
+        .target(name: "FlowIO", dependencies: ["CZlib"], swiftSettings: settings),
+        // Everything else of the job: addresses, ranges, index, parsing, aggregation, reports.
+        .target(name: "FlowEngine", dependencies: ["FlowIO"], swiftSettings: settings),
+        // The command line: argument parsing, commands, help text, exit codes.
+        .target(name: "FlowCLI", dependencies: ["FlowEngine", "FlowIO"], swiftSettings: settings),
+        .executableTarget(name: "vpcflow", dependencies: ["FlowCLI"], swiftSettings: settings),
+        .executableTarget(
+            name: "VpcflowBench", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowBench",
+            swiftSettings: settings),
+        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"], swiftSettings: settings),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "FlowIO"], swiftSettings: settings),
+        .testTarget(
+            name: "FlowCLITests", dependencies: ["FlowCLI", "FlowEngine", "vpcflow"],
+            swiftSettings: settings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,117 @@
+import FlowEngine
+import FlowIO
+
+/// `vpcflow classify`: the notebook's output, record by record.
+enum ClassifyCommand {
+    static let spec = CommandSpec(
+        path: ["classify"],
+        summary: "print every source, then every destination address with the AWS ranges that contain it",
+        discussion: """
+            For every record, prints SOURCE,CLASSIFICATION; then for every record DESTINATION,CLASSIFICATION.
+            CLASSIFICATION lists each matching entry as region_service_prefix, in the ranges file's order,
+            joined by commas, and is empty when no range matches (the original notebook's format):
+
+              3.2.34.5,af-south-1_AMAZON_3.2.34.0/26,af-south-1_EC2_3.2.34.0/26
+              10.0.0.6,
+
+            Input: CSV with a header (srcaddr/dstaddr columns by name, else the first two columns) or AWS
+            flow-log text (space-separated, with a header line, or in the default version 2 order, or the
+            order given by --fields). Several inputs are read as one table: all their sources, then all
+            their destinations. Records without addresses (NODATA, SKIPDATA) are skipped; lines that are
+            not records are skipped and reported on standard error with file and line.
+            """,
+        options: [.ranges, .labels, .fields],
+        arguments: [ArgumentSpec(name: "INPUT", help: "file, directory, or - for standard input", minimum: 1, maximum: nil)])
+
+    static func run(_ arguments: ParsedArguments, _ console: inout Console) throws(CLIError) -> ExitCode {
+        let fields = try FieldsOption.layout(arguments)
+        let sources = try InputList.expand(arguments.positionals)
+        let classifier = Classifier(index: try RangesResolver.index(arguments))
+        // Open everything first, so a missing input stops the run before any output.
+        var inputs: [(name: String, contents: InputContents)] = []
+        for source in sources {
+            inputs.append((source.name, try InputContents.open(source)))
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(1 << 17)
+        var total = Classifier.Tally()
+        for side in [Classifier.Side.source, .destination] {
+            for input in inputs {
+                let tally: Classifier.Tally
+                do {
+                    tally = try input.contents.withBytes { bytes throws(ClassifyError<CLIError>) in
+                        try classifier.classify(
+                            bytes, path: input.name, side: side, fields: fields, output: &output,
+                            flush: { (buffer: inout [UInt8]) throws(CLIError) in
+                                try console.write(buffer)
+                                buffer.removeAll(keepingCapacity: true)
+                            })
+                    }
+                } catch {
+                    switch error {
+                    case .layout(let path, let line, let layoutError):
+                        throw CLIError.data("\(path):\(line): \(layoutError)")
+                    case .output(let outputError):
+                        throw outputError
+                    }
+                }
+                if side == .source {
+                    total.records += tally.records
+                    total.withoutAddresses += tally.withoutAddresses
+                    total.malformed += tally.malformed
+                    total.samples += tally.samples
+                }
+            }
+        }
+        try console.write(output)
+        try console.flush()
+        if total.withoutAddresses > 0 {
+            console.diagnose("note: skipped \(total.withoutAddresses) records without addresses (NODATA/SKIPDATA)")
+        }
+        if total.malformed > 0 {
+            console.diagnose("warning: skipped \(total.malformed) lines that are not records:")
+            for sample in total.samples { console.diagnose("  \(sample.description)") }
+            if total.malformed > total.samples.count {
+                console.diagnose("  ... and \(total.malformed - total.samples.count) more")
+            }
+        }
+        return .success
+    }
+}
+
+/// `--fields "version srcaddr ..."` as a layout.
+enum FieldsOption {
+    static func layout(_ arguments: ParsedArguments) throws(CLIError) -> RecordLayout? {
+        guard let text = arguments.value(.fields) else { return nil }
+        let names = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        do {
+            return try RecordLayout.awsText(fields: names)
+        } catch {
+            throw CLIError.usage("--fields: \(error)", command: nil)
+        }
+    }
+}
+
+/// The bytes of one input: a mapped file, or standard input read to its end.
+enum InputContents {
+    case mapped(MappedFile)
+    case buffer([UInt8])
+
+    static func open(_ source: InputList.Source) throws(CLIError) -> InputContents {
+        do {
+            switch source {
+            case .file(let path): return .mapped(try MappedFile(path: path))
+            case .standardInput: return .buffer(try FileReading.readStandardInput())
+            }
+        } catch {
+            throw CLIError.io(error)
+        }
+    }
+
+    func withBytes<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        switch self {
+        case .mapped(let file): return try file.withBytes(body)
+        case .buffer(let bytes): return try body(bytes.span)
+        }
+    }
+}

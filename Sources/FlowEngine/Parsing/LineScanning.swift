@@ -1,0 +1,89 @@
+/// The line rule, written once: a line ends at `\n` (a preceding `\r` is not part of it); the last
+/// line may lack its `\n`. Every reader of records (classify, chunked summarize) goes through this.
+public enum LineScanning {
+    /// Calls `body` for each line of `bytes` with the line's number (1-based, counted from the start
+    /// of `bytes`) and its byte range, without the line end. Stops early when `body` returns false.
+    @inlinable
+    public static func forEachLine(
+        in bytes: Span<UInt8>, firstLineNumber: Int = 1, _ body: (_ number: Int, _ range: Range<Int>) -> Bool
+    ) {
+        var start = 0
+        var number = firstLineNumber
+        let count = bytes.count
+        while start < count {
+            var end = start
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            let next = end + 1
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            if !body(number, start..<end) { return }
+            number += 1
+            start = next
+        }
+    }
+
+    /// Whether a line holds only spaces, tabs or nothing.
+    public static func isBlank(_ line: Span<UInt8>) -> Bool {
+        for i in 0..<line.count where line[i] != 0x20 && line[i] != 0x09 { return false }
+        return true
+    }
+
+    /// Whether a space-separated line is a header of field names rather than a record: every token is
+    /// a name (a letter, then letters, digits, `-`, `_`, optionally wrapped in `${}`) and at least one
+    /// token is a documented field name. Records always hold a number, an address or a `-` token, so
+    /// they fail on the first such token; the common case (a line starting with a digit) costs one
+    /// byte test.
+    public static func isHeaderLine(_ line: Span<UInt8>) -> Bool {
+        var i = 0
+        let count = line.count
+        var sawKnown = false
+        while true {
+            while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+            if i == count { return sawKnown }
+            let start = i
+            while i < count, line[i] != 0x20 && line[i] != 0x09 { i += 1 }
+            var low = start
+            var high = i
+            if high - low > 3, line[low] == 0x24, line[low + 1] == 0x7B, line[high - 1] == 0x7D {
+                low += 2
+                high -= 1
+            }
+            guard isLetter(line[low]) else { return false }
+            for j in low..<high {
+                let byte = line[j]
+                guard isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F else {
+                    return false
+                }
+            }
+            if !sawKnown {
+                var name: [UInt8] = []
+                for j in low..<high { name.append(line[j]) }
+                sawKnown = FlowField.isKnown(String(decoding: name, as: UTF8.self))
+            }
+        }
+    }
+
+    /// The tokens of a space-separated line, as strings (header lines, `--fields`).
+    public static func tokens(_ line: Span<UInt8>, separator: RecordLayout.Separator) -> [String] {
+        var result: [String] = []
+        var current: [UInt8] = []
+        let split: UInt8 = separator == .comma ? 0x2C : 0x20
+        for i in 0..<line.count {
+            let byte = line[i]
+            if byte == split || (separator == .spaces && byte == 0x09) {
+                if separator == .comma || !current.isEmpty {
+                    result.append(String(decoding: current, as: UTF8.self).trimmingSpaces())
+                }
+                current.removeAll(keepingCapacity: true)
+            } else {
+                current.append(byte)
+            }
+        }
+        if separator == .comma || !current.isEmpty {
+            result.append(String(decoding: current, as: UTF8.self).trimmingSpaces())
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+}

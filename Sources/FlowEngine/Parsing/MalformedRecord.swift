@@ -1,0 +1,26 @@
+/// A line that could not be read as a record: kept as a sample with where and why.
+public struct MalformedRecord: Sendable, Hashable {
+    /// How many characters of the line a sample keeps.
+    public static let sampleLength = 200
+
+    public let path: String
+    /// 1-based line number in the file (after decompression, for gzip).
+    public let line: Int
+    public let reason: String
+    /// The line, truncated to `sampleLength` bytes, invalid UTF-8 replaced.
+    public let text: String
+
+    public init(path: String, line: Int, reason: String, bytes: Span<UInt8>) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+        var kept: [UInt8] = []
+        let count = min(bytes.count, Self.sampleLength)
+        kept.reserveCapacity(count)
+        for i in 0..<count { kept.append(bytes[i]) }
+        text = String(decoding: kept, as: UTF8.self) + (bytes.count > count ? "…" : "")
+    }
+
+    /// `file:line: reason: text`.
+    public var description: String { "\(path):\(line): \(reason): \(text)" }
+}

@@ -1,0 +1,36 @@
+import Glibc
+
+/// Lists the files an input directory holds.
+public enum DirectoryWalk {
+    /// Every regular file below `root` (following symbolic links to files, not to directories),
+    /// hidden names (starting with `.`) skipped at every level, sorted by path (byte order) so runs
+    /// are reproducible. The S3 layout `AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/` comes out
+    /// in date order.
+    ///
+    /// - Throws: `FileSystemError` naming the first directory that cannot be read.
+    public static func regularFiles(under root: String) throws(FileSystemError) -> [String] {
+        var files: [String] = []
+        var pending = [root]
+        while let directory = pending.popLast() {
+            guard let handle = opendir(directory) else { throw Syscall.error("read directory", directory) }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                if name.hasPrefix(".") { continue }
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                var info = Glibc.stat()
+                guard stat(path, &info) == 0 else { continue }  // a dangling link: nothing to read
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: files.append(path)
+                case S_IFDIR:
+                    var linkInfo = Glibc.stat()
+                    if lstat(path, &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFDIR { pending.append(path) }
+                default: continue
+                }
+            }
+        }
+        return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}

@@ -1,0 +1,62 @@
+import Glibc
+
+/// Whole-file reads for small inputs (ranges files, label files) and the standard input.
+public enum FileReading {
+    /// Reads a whole file into memory.
+    ///
+    /// - Throws: `FileSystemError` naming the path.
+    public static func readAll(_ path: String) throws(FileSystemError) -> [UInt8] {
+        let file = try MappedFile(path: path, allowMapping: false)
+        return file.withBytes { span in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(span.count)
+            for i in 0..<span.count { bytes.append(span[i]) }
+            return bytes
+        }
+    }
+
+    /// Reads a file descriptor (a pipe, standard input) to its end.
+    public static func readAll(fileDescriptor fd: Int32, name: String) throws(FileSystemError) -> [UInt8] {
+        var result: [UInt8] = []
+        let block = 1 << 20
+        var scratch = [UInt8](repeating: 0, count: block)
+        while true {
+            let n = try scratch.withUnsafeMutableBytes { raw in
+                Result { () throws(FileSystemError) in try Syscall.read(fd, raw, name) }
+            }.get()
+            if n == 0 { return result }
+            result.append(contentsOf: scratch[0..<n])
+        }
+    }
+
+    /// Reads standard input to its end.
+    public static func readStandardInput() throws(FileSystemError) -> [UInt8] {
+        try readAll(fileDescriptor: 0, name: "<stdin>")
+    }
+
+    /// What a path is, without following it further than `stat(2)` does.
+    public enum Kind: Sendable, Equatable { case missing, regular, directory, other }
+
+    /// The kind of `path` (following symbolic links).
+    public static func kind(of path: String) -> Kind {
+        guard let info = Syscall.fileStatus(path) else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// The size of a regular file, or nil.
+    public static func size(of path: String) -> Int? {
+        guard let info = Syscall.fileStatus(path), (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// The value of an environment variable, or nil when unset or empty.
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+}
