@@ -7,7 +7,7 @@ public enum CommandLineTool {
 
     /// Every command, in the order the overview lists them.
     static let commands: [CommandSpec] = [
-        ClassifyCommand.spec, RangesInfoCommand.spec, RangesLookupCommand.spec, RangesUpdateCommand.spec,
+        SummarizeCommand.spec, ClassifyCommand.spec, RangesInfoCommand.spec, RangesLookupCommand.spec, RangesUpdateCommand.spec,
         RangesDiffCommand.spec,
     ]
 
@@ -48,6 +48,7 @@ public enum CommandLineTool {
         async throws(CLIError) -> ExitCode
     {
         switch command.path {
+        case SummarizeCommand.spec.path: return try await SummarizeCommand.run(arguments, &console)
         case ClassifyCommand.spec.path: return try ClassifyCommand.run(arguments, &console)
         case RangesInfoCommand.spec.path: return try RangesInfoCommand.run(arguments, &console)
         case RangesLookupCommand.spec.path: return try RangesLookupCommand.run(arguments, &console)

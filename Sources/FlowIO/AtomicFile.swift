@@ -9,19 +9,31 @@ public enum AtomicFile {
     ///
     /// - Throws: `FileSystemError` naming the path; the destination is untouched on failure.
     public static func write(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
-        let temporary = "\(path).tmp-\(Syscall.getpid())"
-        let fd = try Syscall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try write([(path, bytes)])
+    }
+
+    /// Replaces several files as one step as far as a file system allows: every temporary file is
+    /// written and flushed first, and only then are they renamed into place, one after another. A
+    /// failure before the renames leaves every destination untouched.
+    ///
+    /// - Throws: `FileSystemError` naming the path that failed.
+    public static func write(_ files: [(path: String, bytes: [UInt8])]) throws(FileSystemError) {
+        var written: [(temporary: String, path: String)] = []
         do {
-            try Syscall.writeAll(fd, bytes, temporary)
-            try Syscall.fsync(fd, temporary)
-            Syscall.close(fd)
-            try Syscall.rename(temporary, path)
+            for file in files {
+                let temporary = "\(file.path).tmp-\(Syscall.getpid())"
+                let fd = try Syscall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                written.append((temporary, file.path))
+                defer { Syscall.close(fd) }
+                try Syscall.writeAll(fd, file.bytes, temporary)
+                try Syscall.fsync(fd, temporary)
+            }
+            for file in written { try Syscall.rename(file.temporary, file.path) }
         } catch {
-            Syscall.close(fd)
-            Syscall.unlink(temporary)
+            for file in written { Syscall.unlink(file.temporary) }
             throw error
         }
-        syncDirectory(of: path)
+        if let first = files.first { syncDirectory(of: first.path) }
     }
 
     /// Creates `path` and its missing parents, like `mkdir -p`.

@@ -7,7 +7,7 @@ public enum FileReading {
     /// - Throws: `FileSystemError` naming the path.
     public static func readAll(_ path: String) throws(FileSystemError) -> [UInt8] {
         let file = try MappedFile(path: path, allowMapping: false)
-        return file.withBytes { span in
+        return try file.withBytes { span in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(span.count)
             for i in 0..<span.count { bytes.append(span[i]) }

@@ -1,6 +1,7 @@
 import Glibc
 
-/// A regular file's bytes, memory-mapped read-only, or read into memory where mapping fails.
+/// A regular file's bytes, memory-mapped read-only, or read with `pread` where mapping fails or is
+/// not wanted.
 ///
 /// **Hazard: SIGBUS.** A mapping is a view of the file, not a copy. If another process truncates the
 /// file while it is mapped, touching a page past the new end raises SIGBUS and the process dies; no
@@ -9,32 +10,42 @@ import Glibc
 /// standard input (`cat file | vpcflow ... -`), which is read with `read(2)` into owned memory.
 ///
 /// The mapping is advised `MADV_SEQUENTIAL` (read ahead, drop behind). Callers that finish a region
-/// can `release(_:)` it so resident memory stays bounded on files larger than RAM.
+/// `release(_:)` it so resident memory stays bounded on files larger than RAM.
 ///
-/// Deliberately absent: writing, remapping a file that grows, and mapping anything that is not a
-/// regular file (pipes and character devices go through `StreamReader`).
+/// Without a mapping, each `withBytes(in:)` reads its range with `pread` into a buffer of its own:
+/// the same results, one copy more, and memory bounded by the ranges asked for.
+///
+/// Deliberately absent: writing, remapping a file that grows, and anything that is not a regular
+/// file (pipes and character devices are read as streams).
 public final class MappedFile: Sendable {
     /// The path, as given.
     public let path: String
     /// The file's size in bytes when it was opened.
     public let count: Int
-    /// Whether the bytes are a mapping (`true`) or an owned copy read with `pread` (`false`).
+    /// Whether the bytes are a mapping (`true`) or read on demand with `pread` (`false`).
     public let isMapped: Bool
 
-    // Safe to share: the memory is read-only for the object's whole life and unmapped in `deinit`.
+    // Safe to share: the memory is read-only for the object's whole life and unmapped in `deinit`;
+    // the descriptor is only used with pread, which has no shared file position.
     nonisolated(unsafe) private let base: UnsafeRawPointer?
+    private let fd: Int32
 
-    /// Opens and maps `path`. A file of size zero is valid and has no bytes.
+    /// Opens `path` and maps it. A file of size zero is valid and has no bytes.
     ///
-    /// - Parameter allowMapping: pass `false` to force the `pread` path (tests compare both).
-    /// - Throws: `FileSystemError` naming the path when it cannot be opened, is not a regular file,
-    ///   or cannot be read.
+    /// - Parameter allowMapping: pass `false` to use `pread` (tests compare both paths).
+    /// - Throws: `FileSystemError` naming the path when it cannot be opened or is not a regular file.
     public init(path: String, allowMapping: Bool = true) throws(FileSystemError) {
         self.path = path
         let fd = try Syscall.open(path, O_RDONLY)
-        defer { Syscall.close(fd) }
-        let info = try Syscall.fstat(fd, path)
+        let info: Glibc.stat
+        do {
+            info = try Syscall.fstat(fd, path)
+        } catch {
+            Syscall.close(fd)
+            throw error
+        }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
+            Syscall.close(fd)
             let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             throw FileSystemError(
                 code: .wrongKind, operation: "read", path: path,
@@ -42,76 +53,70 @@ public final class MappedFile: Sendable {
         }
         let size = Int(info.st_size)
         count = size
-        if size == 0 {
-            base = nil
-            isMapped = false
-            return
-        }
-        if allowMapping, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
+        if size > 0, allowMapping, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
             _ = madvise(mapped, size, MADV_SEQUENTIAL)
             base = UnsafeRawPointer(mapped)
             isMapped = true
-            return
+            Syscall.close(fd)  // the mapping keeps the file
+            self.fd = -1
+        } else {
+            base = nil
+            isMapped = false
+            self.fd = fd
         }
-        // Fallback: read the whole file into owned memory with pread.
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        var done = 0
-        do {
-            while done < size {
-                let n = try Syscall.pread(fd, UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), done, path)
-                if n == 0 { break }
-                done += n
-            }
-        } catch {
-            buffer.deallocate()
-            throw error
-        }
-        guard done == size else {
-            buffer.deallocate()
-            throw FileSystemError(
-                code: .ioError, operation: "read", path: path, reason: "file shrank while it was being read")
-        }
-        base = UnsafeRawPointer(buffer.baseAddress)
-        isMapped = false
     }
 
     deinit {
-        guard let base else { return }
-        if isMapped {
-            munmap(UnsafeMutableRawPointer(mutating: base), count)
-        } else {
-            UnsafeMutableRawPointer(mutating: base).deallocate()
-        }
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        if fd >= 0 { Syscall.close(fd) }
     }
 
     /// Calls `body` with the bytes in `range` of the file. The span must not escape `body`.
     ///
     /// - Precondition: `range` lies within `0..<count`.
-    public func withBytes<R, E: Error>(
-        in range: Range<Int>, _ body: (Span<UInt8>) throws(E) -> R
-    ) throws(E) -> R {
+    /// - Throws: `FileSystemError` when the `pread` path cannot read the range (the file shrank).
+    public func withBytes<R>(in range: Range<Int>, _ body: (Span<UInt8>) -> R) throws(FileSystemError) -> R {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "range outside the file")
-        guard let base, !range.isEmpty else {
-            return try body(Span<UInt8>())
+        if range.isEmpty { return body(Span<UInt8>()) }
+        if let base {
+            // Safe: `base` is valid for `count` bytes for the life of `self`, which outlives the
+            // call, and the span cannot escape the closure.
+            let buffer = UnsafeBufferPointer(
+                start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+            return body(Span(_unsafeElements: buffer))
         }
-        // Safe: `base` is valid for `count` bytes for the life of `self`, which outlives the call,
-        // and the span cannot escape the closure.
-        let buffer = UnsafeBufferPointer(
-            start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
-        return try body(Span(_unsafeElements: buffer))
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        while done < range.count {
+            let n = try bytes.withUnsafeMutableBytes { raw in
+                Result { () throws(FileSystemError) in
+                    try Syscall.pread(
+                        fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]), range.lowerBound + done, path)
+                }
+            }.get()
+            guard n > 0 else {
+                throw FileSystemError(
+                    code: .ioError, operation: "read", path: path, reason: "file shrank while it was being read")
+            }
+            done += n
+        }
+        return body(bytes.span)
     }
 
     /// Calls `body` with every byte of the file.
-    public func withBytes<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+    public func withBytes<R>(_ body: (Span<UInt8>) -> R) throws(FileSystemError) -> R {
         try withBytes(in: 0..<count, body)
     }
 
+    /// The first byte of the mapping, for FlowIO's streaming readers (zlib input); nil without one.
+    var unsafeBaseAddress: UnsafeRawPointer? { base }
+
     /// Tells the kernel that `range` will not be read again, so its pages can leave memory.
-    /// Does nothing for the `pread` fallback (the copy is owned and freed with the object).
+    /// Does nothing without a mapping.
     public func release(_ range: Range<Int>) {
-        guard isMapped, let base, !range.isEmpty else { return }
-        // madvise needs a page-aligned start; round inward so no byte of a neighbouring chunk is
-        // dropped while another task may still read it (dropping is harmless but costs a re-read).
+        guard let base, !range.isEmpty else { return }
+        // madvise needs a page-aligned start; round inward so that no page shared with a
+        // neighbouring range that another task may still be reading is dropped.
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page
         let end = range.upperBound == count ? count : range.upperBound / page * page

@@ -38,8 +38,8 @@ enum ClassifyCommand {
         for side in [Classifier.Side.source, .destination] {
             for input in inputs {
                 let tally: Classifier.Tally
-                do {
-                    tally = try input.contents.withBytes { bytes throws(ClassifyError<CLIError>) in
+                let outcome = try input.contents.withBytes { bytes in
+                    Result { () throws(ClassifyError<CLIError>) in
                         try classifier.classify(
                             bytes, path: input.name, side: side, fields: fields, output: &output,
                             flush: { (buffer: inout [UInt8]) throws(CLIError) in
@@ -47,6 +47,9 @@ enum ClassifyCommand {
                                 buffer.removeAll(keepingCapacity: true)
                             })
                     }
+                }
+                do {
+                    tally = try outcome.get()
                 } catch {
                     switch error {
                     case .layout(let path, let line, let layoutError):
@@ -108,10 +111,11 @@ enum InputContents {
         }
     }
 
-    func withBytes<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+    func withBytes<R>(_ body: (Span<UInt8>) -> R) throws(CLIError) -> R {
         switch self {
-        case .mapped(let file): return try file.withBytes(body)
-        case .buffer(let bytes): return try body(bytes.span)
+        case .mapped(let file):
+            do { return try file.withBytes(body) } catch { throw CLIError.io(error) }
+        case .buffer(let bytes): return body(bytes.span)
         }
     }
 }

@@ -15,8 +15,10 @@ enum InputList {
         }
     }
 
+    /// - Parameter missingAreErrors: when false, a path that does not exist is kept as a file, for
+    ///   the job to report with the others (summarize reads every input it can).
     /// - Throws: `CLIError` with exit 66 naming the first input that does not exist.
-    static func expand(_ arguments: [String]) throws(CLIError) -> [Source] {
+    static func expand(_ arguments: [String], missingAreErrors: Bool = true) throws(CLIError) -> [Source] {
         var sources: [Source] = []
         for argument in arguments {
             if argument == "-" {
@@ -28,6 +30,10 @@ enum InputList {
             }
             switch FileReading.kind(of: argument) {
             case .missing:
+                guard missingAreErrors else {
+                    sources.append(.file(argument))
+                    continue
+                }
                 throw CLIError(exitCode: .noInput, message: "cannot open \"\(argument)\": No such file or directory")
             case .directory:
                 do {

@@ -3,9 +3,9 @@ public struct MalformedRecord: Sendable, Hashable {
     /// How many characters of the line a sample keeps.
     public static let sampleLength = 200
 
-    public let path: String
+    public private(set) var path: String
     /// 1-based line number in the file (after decompression, for gzip).
-    public let line: Int
+    public private(set) var line: Int
     public let reason: String
     /// The line, truncated to `sampleLength` bytes, invalid UTF-8 replaced.
     public let text: String
@@ -19,6 +19,14 @@ public struct MalformedRecord: Sendable, Hashable {
         kept.reserveCapacity(count)
         for i in 0..<count { kept.append(bytes[i]) }
         text = String(decoding: kept, as: UTF8.self) + (bytes.count > count ? "…" : "")
+    }
+
+    /// The same sample, placed in its file.
+    func located(path: String, line: Int) -> MalformedRecord {
+        var copy = self
+        copy.path = path
+        copy.line = line
+        return copy
     }
 
     /// `file:line: reason: text`.

@@ -1,0 +1,127 @@
+/// What one task counted: a value with an identity (`empty`) and an associative, commutative
+/// `merge`. Tasks return their partials; the job merges them; no state is shared while counting.
+///
+/// Counting is by address class, not by report row: each record adds to its source class and its
+/// destination class (two array slots, no search), and to one cell of the traffic matrix keyed by
+/// the primary rows of both sides and the action. Report rows for either attribution are derived
+/// from the class counters at the end (`ServicesReport`), so `all` attribution costs nothing per
+/// record.
+public struct Aggregate: Sendable, Equatable {
+    /// flows, packets, bytes per (side, class): `[(side * classCount + class) * 3 + field]`.
+    var classCounters: [UInt64]
+    let classCount: Int
+    /// The traffic matrix: `PathKey` → flows, packets, bytes.
+    var paths: CounterTable
+    public var records = RecordCounts()
+    /// Smallest `start` and largest `end` of OK records that have them (Unix seconds).
+    public var firstStart: UInt64 = .max
+    public var lastEnd: UInt64 = 0
+
+    public static func empty(classCount: Int) -> Aggregate {
+        Aggregate(classCounters: [UInt64](repeating: 0, count: classCount * 6), classCount: classCount, paths: CounterTable())
+    }
+
+    /// Counts one OK record.
+    @inline(__always)
+    mutating func add(
+        source: AddressClass, destination: AddressClass, pathKey: UInt64, packets: UInt64, bytes: UInt64
+    ) {
+        let s = Int(source.rawValue) * 3
+        classCounters[s] &+= 1
+        classCounters[s + 1] &+= packets
+        classCounters[s + 2] &+= bytes
+        let d = (classCount + Int(destination.rawValue)) * 3
+        classCounters[d] &+= 1
+        classCounters[d + 1] &+= packets
+        classCounters[d + 2] &+= bytes
+        paths.add(pathKey, flows: 1, packets: packets, bytes: bytes)
+    }
+
+    /// Adds everything `other` counted.
+    /// - Precondition: both were counted against the same index.
+    public mutating func merge(_ other: Aggregate) {
+        precondition(classCount == other.classCount, "aggregates of different indexes")
+        for i in classCounters.indices { classCounters[i] &+= other.classCounters[i] }
+        paths.merge(other.paths)
+        records.merge(other.records)
+        firstStart = min(firstStart, other.firstStart)
+        lastEnd = max(lastEnd, other.lastEnd)
+    }
+
+    /// flows, packets, bytes of one class on one side (0: source, 1: destination).
+    func counters(side: Int, class c: Int) -> (flows: UInt64, packets: UInt64, bytes: UInt64) {
+        let i = (side * classCount + c) * 3
+        return (classCounters[i], classCounters[i + 1], classCounters[i + 2])
+    }
+
+    /// Total flows, packets and bytes of OK records (each record once).
+    public var totals: (flows: UInt64, packets: UInt64, bytes: UInt64) {
+        var total: (flows: UInt64, packets: UInt64, bytes: UInt64) = (0, 0, 0)
+        for c in 0..<classCount {
+            let (f, p, b) = counters(side: 0, class: c)
+            total.flows &+= f
+            total.packets &+= p
+            total.bytes &+= b
+        }
+        return total
+    }
+
+    public static func == (a: Aggregate, b: Aggregate) -> Bool {
+        guard a.classCounters == b.classCounters, a.records == b.records, a.firstStart == b.firstStart,
+            a.lastEnd == b.lastEnd
+        else { return false }
+        var left: [UInt64: [UInt64]] = [:]
+        var right: [UInt64: [UInt64]] = [:]
+        a.paths.forEach { left[$0] = [$1, $2, $3] }
+        b.paths.forEach { right[$0] = [$1, $2, $3] }
+        return left == right
+    }
+}
+
+/// How the lines of the input were accounted for. Conservation: `ok + nodata + skipdata +
+/// malformed == dataLines`; headers and blank lines are not data lines.
+public struct RecordCounts: Sendable, Equatable {
+    /// Lines that are neither blank nor a header.
+    public var dataLines = 0
+    public var ok = 0
+    public var nodata = 0
+    public var skipdata = 0
+    public var malformed = 0
+    /// Header lines seen (the first of each file and any repeated ones).
+    public var headers = 0
+    /// Blank lines seen.
+    public var blank = 0
+    /// OK records whose `packets` or `bytes` was `-` (counted as 0).
+    public var missingCounters = 0
+
+    public init() {}
+
+    mutating func merge(_ other: RecordCounts) {
+        dataLines += other.dataLines
+        ok += other.ok
+        nodata += other.nodata
+        skipdata += other.skipdata
+        malformed += other.malformed
+        headers += other.headers
+        blank += other.blank
+        missingCounters += other.missingCounters
+    }
+
+    /// Whether every data line is accounted for exactly once.
+    public var isConserved: Bool { ok + nodata + skipdata + malformed == dataLines }
+}
+
+/// The traffic-matrix cell of a record: primary rows of both sides and the action.
+enum PathKey {
+    /// `action`: 0 ACCEPT, 1 REJECT, 2 absent or `-`.
+    @inline(__always)
+    static func make(source: UInt32, destination: UInt32, action: UInt64) -> UInt64 {
+        UInt64(source) << 33 | UInt64(destination) << 2 | action
+    }
+
+    static func split(_ key: UInt64) -> (source: Int, destination: Int, action: Int) {
+        (Int(key >> 33), Int((key >> 2) & 0x7FFF_FFFF), Int(key & 3))
+    }
+
+    static let actionNames = ["ACCEPT", "REJECT", "-"]
+}

@@ -1,0 +1,71 @@
+import FlowIO
+
+/// Reads a byte stream (a gzip stream, or standard input) as successive blocks of whole lines, in
+/// one reusable buffer: the partial line at the end of a block is carried to the front of the next.
+/// The block rule is the chunk rule of `ChunkPlan`: a block ends just after a newline, or at the end
+/// of the data; a line longer than the buffer grows the buffer.
+struct LineBlockReader {
+    enum Stream {
+        case gzip(GzipReader)
+        case descriptor(Int32, name: String)
+    }
+
+    private let stream: Stream
+    private(set) var buffer: [UInt8]
+    private var filled: Int
+    private var blockEnd = 0
+    private var ended = false
+    /// Bytes read from the underlying stream so far (decompressed for gzip).
+    private(set) var bytesRead = 0
+
+    /// - Parameters:
+    ///   - blockSize: the buffer's initial size.
+    ///   - prefix: bytes already read from the stream (sniffed), delivered first.
+    init(_ stream: Stream, blockSize: Int, prefix: [UInt8] = []) {
+        self.stream = stream
+        buffer = [UInt8](repeating: 0, count: max(blockSize, prefix.count, 2))
+        buffer.replaceSubrange(0..<prefix.count, with: prefix)
+        filled = prefix.count
+        bytesRead = prefix.count
+    }
+
+    /// The next block's range in `buffer`, valid until the next call; nil at the end.
+    mutating func next() throws(FileSystemError) -> Range<Int>? {
+        if blockEnd > 0 {
+            // Carry the partial line to the front.
+            let carry = filled - blockEnd
+            if carry > 0 { buffer.withUnsafeMutableBufferPointer { b in b.baseAddress!.update(from: b.baseAddress! + blockEnd, count: carry) } }
+            filled = carry
+            blockEnd = 0
+        }
+        while true {
+            while !ended && filled < buffer.count {
+                let n: Int
+                switch stream {
+                case .gzip(let reader): n = try reader.read(into: &buffer, from: filled)
+                case .descriptor(let fd, let name):
+                    n = try FileReading.read(fileDescriptor: fd, name: name, into: &buffer, from: filled)
+                }
+                if n == 0 { ended = true }
+                filled += n
+                bytesRead += n
+            }
+            if filled == 0 { return nil }
+            var last = filled - 1
+            while last >= 0 && buffer[last] != 0x0A { last -= 1 }
+            if last >= 0 {
+                blockEnd = last + 1
+                return 0..<blockEnd
+            }
+            if ended {
+                blockEnd = filled
+                return 0..<filled
+            }
+            // A line longer than the buffer: grow and read on.
+            buffer += [UInt8](repeating: 0, count: buffer.count)
+        }
+    }
+
+    /// A copy of the current block (for handing to another task).
+    func copy(_ range: Range<Int>) -> [UInt8] { Array(buffer[range]) }
+}

@@ -1,0 +1,86 @@
+/// The job's merged state while items complete: one aggregate, the outcome of each input, and the
+/// bookkeeping that turns chunk-relative line numbers into file line numbers.
+struct MergeState {
+    let sources: [InputSource]
+    var aggregate: Aggregate
+    var outcomes: [InputOutcome]
+    /// Per input: lines of each item, by ordinal (to number lines across chunks).
+    private var lineCounts: [[Int]]
+    /// Per input: malformed samples with the ordinal of their item (nil: already absolute).
+    private var samples: [[(ordinal: Int?, sample: ChunkSample)]]
+    var bytesDone = 0
+    var bytesTotal = 0
+    var interrupted = false
+    private(set) var hasFailure = false
+
+    init(sources: [InputSource], classCount: Int) {
+        self.sources = sources
+        aggregate = .empty(classCount: classCount)
+        outcomes = sources.map {
+            InputOutcome(source: $0, bytes: 0, isGzip: false, format: nil, lines: 0, malformed: 0, failure: nil)
+        }
+        lineCounts = Array(repeating: [], count: sources.count)
+        samples = Array(repeating: [], count: sources.count)
+    }
+
+    /// Records that an input could not be read (or read to its end).
+    mutating func fail(_ file: Int, _ failure: InputFailure) {
+        if outcomes[file].failure == nil { outcomes[file].failure = failure }
+        hasFailure = true
+    }
+
+    mutating func merge(_ result: ItemResult) {
+        bytesDone += result.bytes
+        if let failure = result.failure { fail(result.file, failure) }
+        if let format = result.format { outcomes[result.file].format = format }
+        guard let partial = result.aggregate else { return }
+        aggregate.merge(partial)
+        outcomes[result.file].lines += result.lineCount
+        outcomes[result.file].malformed += partial.records.malformed
+        if !result.absoluteLines {
+            if lineCounts[result.file].count <= result.ordinal {
+                lineCounts[result.file] += repeatElement(0, count: result.ordinal + 1 - lineCounts[result.file].count)
+            }
+            lineCounts[result.file][result.ordinal] = result.lineCount
+        }
+        for sample in result.samples {
+            samples[result.file].append((result.absoluteLines ? nil : result.ordinal, sample))
+        }
+    }
+
+    /// The final result: samples placed at their file line numbers, the first few per file, ordered
+    /// by input then line.
+    func result(elapsed: Duration, index: PrefixIndex, keys: ServiceKeys) -> SummarizeResult {
+        var placed: [MalformedRecord] = []
+        for file in sources.indices {
+            var offsets = [0]
+            for count in lineCounts[file] { offsets.append(offsets.last! + count) }
+            let located = samples[file].map { ordinal, sample in
+                sample.record.located(path: sources[file].name, line: (ordinal.map { offsets[$0] } ?? 0) + sample.line)
+            }
+            placed += located.sorted { $0.line < $1.line }.prefix(ChunkScanner.sampleLimit)
+        }
+        return SummarizeResult(
+            aggregate: aggregate, inputs: outcomes, samples: placed, interrupted: interrupted,
+            elapsedSeconds: elapsed.seconds, index: index, keys: keys)
+    }
+}
+
+/// Everything a run found: the merged counts, each input's outcome, malformed samples, and the
+/// index and row keys the counts refer to (for the reports).
+public struct SummarizeResult: Sendable {
+    public let aggregate: Aggregate
+    public let inputs: [InputOutcome]
+    /// The first malformed lines of each input (at most 10 each), by input then line.
+    public let samples: [MalformedRecord]
+    /// Whether SIGINT stopped the run before every input was read.
+    public let interrupted: Bool
+    public let elapsedSeconds: Double
+    public let index: PrefixIndex
+    public let keys: ServiceKeys
+
+    /// Inputs that could not be read, or read to their end.
+    public var failures: [InputOutcome] { inputs.filter { $0.failure != nil } }
+    /// Bytes of every input as stored.
+    public var bytesRead: Int { inputs.reduce(0) { $0 + $1.bytes } }
+}

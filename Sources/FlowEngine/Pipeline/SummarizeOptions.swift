@@ -1,0 +1,82 @@
+import FlowIO
+
+/// One input of a run.
+public enum InputSource: Sendable, Hashable {
+    case file(String)
+    case standardInput
+
+    public var name: String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "<stdin>"
+        }
+    }
+}
+
+/// How a run reads its inputs. Resolved and validated by the command line.
+public struct SummarizeOptions: Sendable {
+    /// Chunks (or gzip files) processed at once.
+    public var jobs: Int
+    /// Target chunk size in bytes for plain files and standard input.
+    public var chunkSize: Int
+    /// Layout for AWS text without a header (`--fields`); nil for the default version-2 format.
+    public var fields: RecordLayout?
+    /// Stop at the first input that cannot be read.
+    public var failFast: Bool
+    /// Map plain files (true) or read them with pread (false; tests compare both).
+    public var allowMapping: Bool
+    /// Decompressed block size for gzip inputs.
+    public var gzipBlockSize: Int
+
+    public static let defaultChunkSize = 8 << 20
+
+    public init(
+        jobs: Int, chunkSize: Int = SummarizeOptions.defaultChunkSize, fields: RecordLayout? = nil,
+        failFast: Bool = false, allowMapping: Bool = true, gzipBlockSize: Int = 4 << 20
+    ) {
+        self.jobs = max(1, jobs)
+        self.chunkSize = max(1, chunkSize)
+        self.fields = fields
+        self.failFast = failFast
+        self.allowMapping = allowMapping
+        self.gzipBlockSize = max(1, gzipBlockSize)
+    }
+}
+
+/// What happened to one input.
+public struct InputOutcome: Sendable, Equatable {
+    public let source: InputSource
+    /// Bytes of the input as stored (compressed size for gzip); for standard input, bytes read.
+    public var bytes: Int
+    public var isGzip: Bool
+    /// `aws-text` or `csv`; nil when nothing was read.
+    public var format: DetectedFormat.Kind?
+    /// Lines read (after decompression), header and blank lines included.
+    public var lines: Int
+    public var malformed: Int
+    /// Why the input could not be read, or read to its end.
+    public var failure: InputFailure?
+}
+
+/// An input that could not be read.
+public struct InputFailure: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Missing, unreadable, or not a file (exit 66).
+        case cannotOpen
+        /// A read failed or the gzip stream is corrupt (exit 74).
+        case ioError
+        /// The header cannot be used (exit 65).
+        case badHeader
+    }
+
+    public let kind: Kind
+    public let message: String
+    public var description: String { message }
+}
+
+/// Progress, for the command line's progress line.
+public struct ProgressSnapshot: Sendable {
+    public let bytesDone: Int
+    public let bytesTotal: Int
+    public let elapsedSeconds: Double
+}

@@ -1,0 +1,174 @@
+import FlowIO
+
+/// Turns the inputs into work items, lazily and in input order: opens each file, tells gzip from
+/// plain text by the magic bytes, detects a plain file's format from its first line and cuts it into
+/// chunks; reads standard input block by block. Inputs that cannot be opened are recorded as
+/// failures in the merge state and skipped.
+struct WorkPlanner {
+    private let sources: [InputSource]
+    private let options: SummarizeOptions
+    private var next = 0
+    /// The plain file being cut into chunks.
+    private var current: (file: Int, mapped: MappedFile, format: InputFormat, ranges: [Range<Int>], ordinal: Int)?
+    /// Standard input, while it is being read.
+    private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int)?
+    /// Total bytes of the regular files, for progress.
+    let bytesTotal: Int
+
+    init(sources: [InputSource], options: SummarizeOptions, state: MergeState) {
+        self.sources = sources
+        self.options = options
+        bytesTotal = sources.reduce(0) { total, source in
+            if case .file(let path) = source { return total + (FileReading.size(of: path) ?? 0) }
+            return total
+        }
+    }
+
+    /// The next work item, or nil when every input has been planned.
+    mutating func next(_ state: inout MergeState) -> WorkItem? {
+        while true {
+            if var chunking = current {
+                if chunking.ordinal < chunking.ranges.count {
+                    let range = chunking.ranges[chunking.ordinal]
+                    let item = WorkItem.chunk(file: chunking.file, ordinal: chunking.ordinal, chunking.mapped, range, chunking.format)
+                    chunking.ordinal += 1
+                    current = chunking
+                    return item
+                }
+                current = nil
+            }
+            if standardInput != nil {
+                if let item = nextStandardInputBlock(&state) { return item }
+                standardInput = nil
+            }
+            guard next < sources.count else { return nil }
+            let file = next
+            next += 1
+            if options.failFast && state.hasFailure { return nil }
+            switch sources[file] {
+            case .file(let path):
+                if let item = open(path, file, &state) { return item }
+            case .standardInput:
+                startStandardInput(file, &state)
+            }
+        }
+    }
+
+    /// Opens a file: a gzip file is one item; a plain one is planned into chunks (returns nil and
+    /// sets `current`); a failure is recorded.
+    private mutating func open(_ path: String, _ file: Int, _ state: inout MergeState) -> WorkItem? {
+        do {
+            let mapped = try MappedFile(path: path, allowMapping: options.allowMapping)
+            state.outcomes[file].bytes = mapped.count
+            let head = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
+            if head {
+                state.outcomes[file].isGzip = true
+                return .gzip(file: file, mapped)
+            }
+            guard let format = try detectFormat(mapped, path) else {
+                // Nothing but blank lines: still counted (as blank lines) by one chunk.
+                current = (file, mapped, GzipItem.placeholderFormat, ChunkPlan.ranges(count: mapped.count, size: options.chunkSize) { (_) throws(Never) -> Int? in nil }, 0)
+                return nil
+            }
+            state.outcomes[file].format = format.detected.kind
+            let ranges = try ChunkPlan.ranges(count: mapped.count, size: options.chunkSize) { (offset) throws(FileSystemError) -> Int? in
+                try Self.newline(in: mapped, from: offset)
+            }
+            current = (file, mapped, format, ranges, 0)
+            return nil
+        } catch let error as FileSystemError {
+            state.fail(file, InputFailure(kind: error.code == .ioError ? .ioError : .cannotOpen, message: error.description))
+        } catch let error as LayoutError {
+            state.fail(file, InputFailure(kind: .badHeader, message: "\(path): \(error)"))
+        } catch {
+            state.fail(file, InputFailure(kind: .ioError, message: "\(path): \(error)"))
+        }
+        return nil
+    }
+
+    /// The format from the first non-blank line, reading a growing window from the start.
+    private func detectFormat(_ mapped: MappedFile, _ path: String) throws -> InputFormat? {
+        var window = 64 << 10
+        while true {
+            let end = min(window, mapped.count)
+            let result = try mapped.withBytes(in: 0..<end) { bytes in
+                Result { () throws(LayoutError) -> (InputFormat?, Bool) in
+                    // Only trust a line that is complete: it ends with a newline inside the window,
+                    // or the window is the whole file.
+                    var lastNewline = bytes.count - 1
+                    while lastNewline >= 0 && bytes[lastNewline] != 0x0A { lastNewline -= 1 }
+                    let complete = end == mapped.count ? bytes.count : lastNewline + 1
+                    let format = try InputFormat.detect(in: bytes.extracting(0..<complete), fields: options.fields)
+                    return (format, format != nil || end == mapped.count)
+                }
+            }
+            let (format, decided) = try result.get()
+            if decided { return format }
+            window *= 4
+        }
+    }
+
+    /// The first newline at or after `offset`, reading 64 KiB windows.
+    private static func newline(in mapped: MappedFile, from offset: Int) throws(FileSystemError) -> Int? {
+        var start = offset
+        while start < mapped.count {
+            let end = min(start + (64 << 10), mapped.count)
+            let found = try mapped.withBytes(in: start..<end) { bytes -> Int? in
+                for i in 0..<bytes.count where bytes[i] == 0x0A { return start + i }
+                return nil
+            }
+            if let found { return found }
+            start = end
+        }
+        return nil
+    }
+
+    private mutating func startStandardInput(_ file: Int, _ state: inout MergeState) {
+        var prefix = [UInt8](repeating: 0, count: 2)
+        var got = 0
+        do {
+            while got < 2 {
+                let n = try FileReading.read(fileDescriptor: 0, name: "<stdin>", into: &prefix, from: got)
+                if n == 0 { break }
+                got += n
+            }
+            prefix.removeSubrange(got...)
+            let stream: LineBlockReader.Stream
+            if GzipReader.isGzip(prefix.span) {
+                state.outcomes[file].isGzip = true
+                stream = .gzip(try GzipReader(.descriptor(0, name: "<stdin>", prefix: prefix)))
+                prefix = []
+            } else {
+                stream = .descriptor(0, name: "<stdin>")
+            }
+            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, prefix: prefix), nil, 0)
+        } catch {
+            state.fail(file, InputFailure(kind: .ioError, message: error.description))
+        }
+    }
+
+    private mutating func nextStandardInputBlock(_ state: inout MergeState) -> WorkItem? {
+        guard var input = standardInput else { return nil }
+        defer { standardInput = input }
+        do {
+            guard let range = try input.reader.next() else { return nil }
+            state.outcomes[input.file].bytes = input.reader.bytesRead
+            if input.format == nil {
+                do {
+                    input.format = try InputFormat.detect(in: input.reader.buffer.span.extracting(range), fields: options.fields)
+                    state.outcomes[input.file].format = input.format?.detected.kind
+                } catch {
+                    state.fail(input.file, InputFailure(kind: .badHeader, message: "<stdin>: \(error)"))
+                    return nil
+                }
+            }
+            let item = WorkItem.buffer(
+                file: input.file, ordinal: input.ordinal, input.reader.copy(range), input.format ?? GzipItem.placeholderFormat)
+            input.ordinal += 1
+            return item
+        } catch {
+            state.fail(input.file, InputFailure(kind: .ioError, message: error.description))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,198 @@
+/// How the run was made: the part of `summary.json` that may differ between runs of the same
+/// inputs (jobs, chunk size, time). Everything outside the `run` object is deterministic.
+public struct RunInfo: Sendable {
+    public var version: String
+    public var jobs: Int
+    public var chunkSize: Int
+    public var attribution: AttributionMode
+
+    public init(version: String, jobs: Int, chunkSize: Int, attribution: AttributionMode) {
+        self.version = version
+        self.jobs = jobs
+        self.chunkSize = chunkSize
+        self.attribution = attribution
+    }
+}
+
+/// `summary.json` and the short human summary.
+public enum SummaryReport {
+    /// Version of the summary.json layout; raised when a field changes meaning.
+    public static let formatVersion = 1
+
+    public static func json(_ result: SummarizeResult, run: RunInfo) -> JSONValue {
+        let records = result.aggregate.records
+        let totals = result.aggregate.totals
+        var formats: [String: Int] = [:]
+        for input in result.inputs { if let format = input.format { formats[format.rawValue, default: 0] += 1 } }
+        let inputs: JSONValue = .object([
+            .init(key: "files", value: .int(result.inputs.count)),
+            .init(key: "bytes", value: .int(result.bytesRead)),
+            .init(key: "gzip_files", value: .int(result.inputs.count(where: \.isGzip))),
+            .init(key: "lines", value: .int(result.inputs.reduce(0) { $0 + $1.lines })),
+            .init(key: "formats", value: .object(formats.keys.sorted().map { .init(key: $0, value: .int(formats[$0]!)) })),
+            .init(
+                key: "failed",
+                value: .array(
+                    result.failures.map {
+                        .object([
+                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "kind", value: .string(kindName($0.failure!.kind))),
+                            .init(key: "error", value: .string($0.failure!.message)),
+                        ])
+                    })),
+            .init(
+                key: "with_malformed",
+                value: .array(
+                    result.inputs.filter { $0.malformed > 0 }.map {
+                        .object([
+                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "malformed", value: .int($0.malformed)),
+                            .init(key: "lines", value: .int($0.lines)),
+                        ])
+                    })),
+        ])
+        let recordsValue: JSONValue = .object([
+            .init(key: "data_lines", value: .int(records.dataLines)),
+            .init(key: "ok", value: .int(records.ok)),
+            .init(key: "nodata", value: .int(records.nodata)),
+            .init(key: "skipdata", value: .int(records.skipdata)),
+            .init(key: "malformed", value: .int(records.malformed)),
+            .init(key: "conserved", value: .bool(records.isConserved)),
+            .init(key: "header_lines", value: .int(records.headers)),
+            .init(key: "blank_lines", value: .int(records.blank)),
+            .init(key: "ok_with_missing_counters", value: .int(records.missingCounters)),
+        ])
+        let samples: JSONValue = .array(
+            result.samples.map {
+                .object([
+                    .init(key: "file", value: .string($0.path)), .init(key: "line", value: .int($0.line)),
+                    .init(key: "reason", value: .string($0.reason)), .init(key: "text", value: .string($0.text)),
+                ])
+            })
+        var span: JSONValue = .null
+        if result.aggregate.firstStart != .max {
+            span = .object([
+                .init(key: "first_start", value: .int(result.aggregate.firstStart)),
+                .init(key: "last_end", value: .int(result.aggregate.lastEnd)),
+                .init(key: "first_start_utc", value: .string(utc(result.aggregate.firstStart))),
+                .init(key: "last_end_utc", value: .string(utc(result.aggregate.lastEnd))),
+            ])
+        }
+        let provenance = result.index.ranges.provenance
+        let seconds = max(result.elapsedSeconds, 1e-9)
+        return .object([
+            .init(key: "summary_format", value: .int(formatVersion)),
+            .init(key: "attribution", value: .string(run.attribution.rawValue)),
+            .init(key: "inputs", value: inputs),
+            .init(key: "records", value: recordsValue),
+            .init(key: "malformed_samples", value: samples),
+            .init(
+                key: "totals",
+                value: .object([
+                    .init(key: "flows", value: .int(totals.flows)), .init(key: "packets", value: .int(totals.packets)),
+                    .init(key: "bytes", value: .int(totals.bytes)),
+                ])),
+            .init(key: "time_span", value: span),
+            .init(
+                key: "ranges",
+                value: .object([
+                    .init(key: "file", value: .string(provenance.path)),
+                    .init(key: "sync_token", value: .string(provenance.syncToken)),
+                    .init(key: "create_date", value: .string(provenance.createDate)),
+                    .init(key: "ipv4_entries", value: .int(provenance.ipv4Entries)),
+                    .init(key: "ipv6_entries", value: .int(provenance.ipv6Entries)),
+                    .init(key: "labels_file", value: provenance.labelsPath.map(JSONValue.string) ?? .null),
+                    .init(key: "label_entries", value: .int(provenance.labelEntries)),
+                ])),
+            .init(
+                key: "run",
+                value: .object([
+                    .init(key: "vpcflow_version", value: .string(run.version)),
+                    .init(key: "jobs", value: .int(run.jobs)),
+                    .init(key: "chunk_size", value: .int(run.chunkSize)),
+                    .init(key: "interrupted", value: .bool(result.interrupted)),
+                    .init(key: "elapsed_seconds", value: .double((seconds * 1000).rounded() / 1000)),
+                    .init(key: "mb_per_second", value: .double((Double(result.bytesRead) / 1e6 / seconds * 10).rounded() / 10)),
+                    .init(key: "records_per_second", value: .int(Int((Double(records.dataLines) / seconds).rounded()))),
+                ])),
+        ])
+    }
+
+    /// The few lines printed on standard output after a run.
+    public static func text(_ result: SummarizeResult, services: [ServiceRow], outputDirectory: String, top: Int = 5)
+        -> String
+    {
+        let records = result.aggregate.records
+        let totals = result.aggregate.totals
+        var lines = [
+            "read \(result.inputs.count) input\(result.inputs.count == 1 ? "" : "s"), \(grouped(result.bytesRead)) bytes, \(grouped(records.dataLines)) records in \(fixed(result.elapsedSeconds, 2)) s",
+            "records: \(grouped(records.ok)) OK, \(grouped(records.nodata)) NODATA, \(grouped(records.skipdata)) SKIPDATA, \(grouped(records.malformed)) malformed",
+            "totals:  \(grouped(Int(totals.flows))) flows, \(grouped(Int(totals.packets))) packets, \(grouped(Int(totals.bytes))) bytes",
+        ]
+        for (side, title) in [("src", "top sources by bytes"), ("dst", "top destinations by bytes")] {
+            let rows = services.filter { $0.side == side }.prefix(top)
+            guard !rows.isEmpty else { continue }
+            lines.append("\(title):")
+            let width = rows.map { $0.region.count + $0.service.count + 1 }.max() ?? 0
+            for row in rows {
+                lines.append("  \("\(row.region) \(row.service)".padded(width))  \(grouped(Int(row.bytes))) bytes, \(grouped(Int(row.flows))) flows")
+            }
+        }
+        for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }
+        lines.append("reports: \(outputDirectory)/")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func kindName(_ kind: InputFailure.Kind) -> String {
+        switch kind {
+        case .cannotOpen: "cannot_open"
+        case .ioError: "io_error"
+        case .badHeader: "bad_header"
+        }
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` for Unix seconds (proleptic Gregorian, no Foundation).
+    static func utc(_ seconds: UInt64) -> String {
+        let days = Int64(seconds / 86_400)
+        let rest = Int(seconds % 86_400)
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(Int64(rest / 3600))):\(two(Int64(rest / 60 % 60))):\(two(Int64(rest % 60)))Z"
+    }
+
+    /// 1234567 → "1,234,567".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let whole = Int((value * scale).rounded())
+        let integer = whole / Int(scale)
+        var fraction = String(whole % Int(scale))
+        while fraction.count < decimals { fraction = "0" + fraction }
+        return decimals == 0 ? "\(integer)" : "\(integer).\(fraction)"
+    }
+}
+
+extension String {
+    fileprivate func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

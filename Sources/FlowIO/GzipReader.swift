@@ -1,0 +1,168 @@
+import CZlib
+import Glibc
+
+/// Inflates gzip data as a stream with the system zlib: never the whole file in memory.
+///
+/// Multi-member files (several gzip streams one after another, as `cat a.gz b.gz` makes) are read
+/// to the end. A stream that is truncated or corrupt throws `FileSystemError` (`.ioError`) naming
+/// the path and zlib's reason; whatever was inflated before the damage has already been returned.
+///
+/// Input comes from a `MappedFile` (zlib reads the mapping directly, no copy) or from a file
+/// descriptor (standard input), read in 1 MiB blocks into a buffer the reader owns.
+///
+/// Not thread-safe: one reader per task.
+public final class GzipReader {
+    /// Where the compressed bytes come from.
+    public enum Source {
+        case mapped(MappedFile)
+        /// A readable descriptor, plus bytes already read from it (the sniffed magic).
+        case descriptor(Int32, name: String, prefix: [UInt8])
+    }
+
+    private let source: Source
+    private let path: String
+    private var stream = z_stream()
+    private var finished = false
+    /// Mapped input: how far zlib has been given the file.
+    private var mappedOffset = 0
+    /// Descriptor input: the block zlib reads from, owned by the reader.
+    private let inputBuffer: UnsafeMutableRawBufferPointer
+    private var prefix: [UInt8]
+    private var inputEnded = false
+    /// Set once a member ended with no input left; more input means another member.
+    private var memberEnded = false
+
+    /// Whether `bytes` start with the gzip magic (1f 8b).
+    public static func isGzip(_ bytes: Span<UInt8>) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    public init(_ source: Source) throws(FileSystemError) {
+        self.source = source
+        switch source {
+        case .mapped(let file):
+            path = file.path
+            prefix = []
+            inputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: file.isMapped ? 0 : 1 << 20, alignment: 16)
+        case .descriptor(_, let name, let bytes):
+            path = name
+            prefix = bytes
+            inputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        }
+        // 16 + MAX_WBITS: expect a gzip header and trailer.
+        let status = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            inputBuffer.deallocate()
+            throw failure("cannot start zlib (\(status))")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        inputBuffer.deallocate()
+    }
+
+    /// Fills `buffer[offset...]` with inflated bytes, as many as fit or remain; returns how many
+    /// were written (0 only at the end of the data).
+    ///
+    /// - Throws: `FileSystemError` for corrupt or truncated data, or a read error.
+    public func read(into buffer: inout [UInt8], from offset: Int) throws(FileSystemError) -> Int {
+        guard !finished, offset < buffer.count else { return 0 }
+        let result = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(FileSystemError) in
+                try inflate(into: UnsafeMutableRawBufferPointer(rebasing: raw[offset...]))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Inflates into `buffer` until it is full or the data ends. Returns bytes produced.
+    private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 {
+                guard try feed() else {
+                    // No more input: fine after a complete member, truncation otherwise.
+                    if memberEnded || (mappedOffset == 0 && isEmptySource) {
+                        finished = true
+                        break
+                    }
+                    throw failure("unexpected end of file (truncated gzip stream)")
+                }
+                if memberEnded {
+                    // Another member follows; zlib needs a reset to read its header.
+                    memberEnded = false
+                    inflateReset(&stream)
+                }
+            }
+            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            case Z_STREAM_END:
+                if stream.avail_in > 0 {
+                    inflateReset(&stream)
+                } else {
+                    memberEnded = true
+                }
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                throw failure("corrupt gzip data: \(reason)")
+            }
+        }
+        return buffer.count - Int(stream.avail_out)
+    }
+
+    private var isEmptySource: Bool {
+        if case .mapped(let file) = source { return file.count == 0 }
+        return false
+    }
+
+    /// Points zlib at more input; false when there is none.
+    private func feed() throws(FileSystemError) -> Bool {
+        switch source {
+        case .mapped(let file):
+            guard mappedOffset < file.count else { return false }
+            guard let base = file.unsafeBaseAddress else {
+                // Not mapped: pread the next block into the reader's own buffer.
+                let piece = min(file.count - mappedOffset, inputBuffer.count)
+                try file.withBytes(in: mappedOffset..<(mappedOffset + piece)) { span in
+                    span.withUnsafeBytes { inputBuffer.copyMemory(from: $0) }
+                }
+                stream.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = uInt(piece)
+                mappedOffset += piece
+                return true
+            }
+            let piece = min(file.count - mappedOffset, 1 << 30)
+            // Safe: the mapping lives as long as `file`, which `source` holds; zlib only reads it.
+            stream.next_in = UnsafeMutablePointer(
+                mutating: (base + mappedOffset).assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(piece)
+            mappedOffset += piece
+            return true
+        case .descriptor(let fd, let name, _):
+            var count = 0
+            if !prefix.isEmpty {
+                count = prefix.count
+                prefix.withUnsafeBytes { inputBuffer.copyMemory(from: $0) }
+                prefix = []
+            } else {
+                guard !inputEnded else { return false }
+                count = try Syscall.read(fd, inputBuffer, name)
+                if count == 0 {
+                    inputEnded = true
+                    return false
+                }
+            }
+            stream.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(count)
+            return true
+        }
+    }
+
+    private func failure(_ reason: String) -> FileSystemError {
+        FileSystemError(code: .ioError, operation: "decompress", path: path, reason: reason)
+    }
+}
