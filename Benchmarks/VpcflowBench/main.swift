@@ -10,7 +10,11 @@ import FlowIO
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: vpcflow-bench index [--ranges FILE] [--runs N] [--lookups N]
-      index   ranges load-and-index time; IPv4 and IPv6 lookups per second on one core
+           vpcflow-bench generate --output PATH [--ranges FILE] [--records N | --size BYTES] [--format v2|v2-noheader|v5|csv]
+                                  [--files N] [--gzip] [--seed N] [--aws-share F] [--private-share F] [--ipv6-share F]
+                                  [--nodata-share F] [--reject-share F] [--malformed-share F]
+      index     ranges load-and-index time; IPv4 and IPv6 lookups per second on one core
+      generate  deterministic realistic flow logs (one file, or --files N in the S3 AWSLogs/ layout)
     """
 
 func option(_ name: String) -> String? {
@@ -29,6 +33,39 @@ case "index":
         rangesPath: path, runs: Int(option("--runs") ?? "") ?? 15,
         lookups: Int(option("--lookups") ?? "") ?? 20_000_000
     ).run()
+case "generate":
+    guard let output = option("--output") else {
+        print(usage)
+        ProcessControl.exit(64)
+    }
+    var generator = Generator(
+        rangesPath: option("--ranges") ?? FileReading.environment("VPCFLOW_RANGES") ?? "../shared/datasets/ip-ranges.json",
+        output: output)
+    if let text = option("--format") {
+        guard let format = Generator.Format(rawValue: text) else {
+            print(usage)
+            ProcessControl.exit(64)
+        }
+        generator.format = format
+    }
+    generator.records = option("--records").flatMap { Int($0) }
+    generator.bytes = option("--size").flatMap { Int($0) }
+    if generator.records == nil && generator.bytes == nil { generator.records = 100_000 }
+    generator.files = option("--files").flatMap { Int($0) } ?? 1
+    generator.gzip = arguments.contains("--gzip")
+    generator.seed = option("--seed").flatMap { UInt64($0) } ?? 1
+    if let v = option("--aws-share").flatMap(Double.init) { generator.awsShare = v }
+    if let v = option("--private-share").flatMap(Double.init) { generator.privateShare = v }
+    if let v = option("--ipv6-share").flatMap(Double.init) { generator.ipv6Share = v }
+    if let v = option("--nodata-share").flatMap(Double.init) { generator.nodataShare = v }
+    if let v = option("--reject-share").flatMap(Double.init) { generator.rejectShare = v }
+    if let v = option("--malformed-share").flatMap(Double.init) { generator.malformedShare = v }
+    do {
+        try generator.run()
+    } catch {
+        print("vpcflow-bench: \(error)")
+        ProcessControl.exit(74)
+    }
 default:
     print(usage)
     ProcessControl.exit(64)

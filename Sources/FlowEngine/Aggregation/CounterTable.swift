@@ -9,6 +9,8 @@ struct CounterTable: Sendable {
     private(set) var values: [UInt64]  // 3 per slot: flows, packets, bytes
     private(set) var count = 0
     private var mask: Int
+    /// 64 - log2(capacity): Fibonacci hashing keeps the product's top bits.
+    private var shift: UInt64
 
     static let empty: UInt64 = .max
 
@@ -18,13 +20,14 @@ struct CounterTable: Sendable {
         keys = [UInt64](repeating: Self.empty, count: size)
         values = [UInt64](repeating: 0, count: size * 3)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
     /// Adds to the counters of `key`.
     /// - Precondition: `key != UInt64.max`.
     @inline(__always)
     mutating func add(_ key: UInt64, flows: UInt64, packets: UInt64, bytes: UInt64) {
-        var slot = Self.slot(key, mask)
+        var slot = Self.slot(key, shift)
         while true {
             let present = keys[slot]
             if present == key { break }
@@ -64,8 +67,9 @@ struct CounterTable: Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        // Fibonacci hashing: multiply by 2^64/phi and take the high bits.
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    private static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        // Fibonacci hashing: multiply by 2^64/phi and take the top bits, which depend on every
+        // bit of the key (the low bits of a product depend only on the key's low bits).
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 }

@@ -1,9 +1,9 @@
-/// Where the fields the engine needs lie in one line: byte ranges relative to the line, filled by
-/// `RecordLayout.split`. A fixed-size value on the stack, reused for every line.
+/// Where the fields the engine needs lie in one line: byte ranges filled by `RecordLayout.split`
+/// (relative to the span it was given). A fixed-size value on the stack, reused for every line.
 public struct RecordFields {
     /// Start and end offsets per `FlowField.Role`; `end < 0` where the column is absent.
-    var starts: InlineArray<8, Int>
-    var ends: InlineArray<8, Int>
+    @usableFromInline var starts: InlineArray<8, Int>
+    @usableFromInline var ends: InlineArray<8, Int>
     /// How many columns the line had.
     public internal(set) var fieldCount: Int
 
@@ -13,10 +13,29 @@ public struct RecordFields {
         fieldCount = 0
     }
 
-    /// The byte range of `role`'s field in the line, or nil when the layout or the line lacks it.
+    /// The byte range of `role`'s field, or nil when the layout or the line lacks it.
+    @inline(__always)
     public func range(of role: FlowField.Role) -> Range<Int>? {
         let end = ends[role.rawValue]
         return end >= 0 ? starts[role.rawValue]..<end : nil
+    }
+
+    /// Forgets every field (before the next line).
+    @inline(__always)
+    mutating func reset() {
+        for role in 0..<8 { ends[role] = -1 }
+        fieldCount = 0
+    }
+
+    /// Records field `column` at `start..<end` if the layout gives it a role.
+    @inline(__always)
+    mutating func record(_ column: Int, _ start: Int, _ end: Int, roles: [Int8]) {
+        guard column < roles.count else { return }
+        let role = Int(roles[column])
+        if role >= 0 {
+            starts[role] = start
+            ends[role] = end
+        }
     }
 }
 
@@ -30,50 +49,45 @@ extension RecordLayout {
     /// - Returns: the number of fields in the line.
     /// - Complexity: O(line length); no allocation.
     public func split(_ line: Span<UInt8>, into fields: inout RecordFields) -> Int {
-        for role in 0..<8 { fields.ends[role] = -1 }
+        split(line, 0..<line.count, into: &fields)
+    }
+
+    /// Splits `bytes[range]` (one line); field ranges are offsets into `bytes`.
+    func split(_ bytes: Span<UInt8>, _ range: Range<Int>, into fields: inout RecordFields) -> Int {
+        fields.reset()
         var column = 0
-        var i = 0
-        let count = line.count
+        var i = range.lowerBound
+        let end = range.upperBound
         switch separator {
         case .spaces:
             while true {
-                while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
-                if i == count { break }
+                while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+                if i == end { break }
                 let start = i
-                while i < count, line[i] != 0x20 && line[i] != 0x09 { i += 1 }
-                record(column, start, i, &fields)
+                while i < end, bytes[i] != 0x20 && bytes[i] != 0x09 { i += 1 }
+                fields.record(column, start, i, roles: roleOfColumn)
                 column += 1
             }
         case .comma:
-            if count == 0 { break }
+            if range.isEmpty { break }
             while true {
                 let start = i
-                while i < count, line[i] != 0x2C { i += 1 }
+                while i < end, bytes[i] != 0x2C { i += 1 }
                 var low = start
                 var high = i
-                while low < high, line[low] == 0x20 || line[low] == 0x09 { low += 1 }
-                while high > low, line[high - 1] == 0x20 || line[high - 1] == 0x09 { high -= 1 }
-                if high - low >= 2, line[low] == 0x22, line[high - 1] == 0x22 {
+                while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
+                while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
+                if high - low >= 2, bytes[low] == 0x22, bytes[high - 1] == 0x22 {
                     low += 1
                     high -= 1
                 }
-                record(column, low, high, &fields)
+                fields.record(column, low, high, roles: roleOfColumn)
                 column += 1
-                if i == count { break }
+                if i == end { break }
                 i += 1  // past the comma
             }
         }
         fields.fieldCount = column
         return column
-    }
-
-    @inline(__always)
-    private func record(_ column: Int, _ start: Int, _ end: Int, _ fields: inout RecordFields) {
-        guard column < roleOfColumn.count else { return }
-        let role = Int(roleOfColumn[column])
-        if role >= 0 {
-            fields.starts[role] = start
-            fields.ends[role] = end
-        }
     }
 }

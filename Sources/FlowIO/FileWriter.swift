@@ -1,0 +1,69 @@
+import CZlib
+import Glibc
+
+/// A file written front to back in one go (generated data sets), optionally gzip-compressed with
+/// the system zlib. Not for reports: those use `AtomicFile`.
+public final class FileWriter {
+    public let path: String
+    private let fd: Int32
+    private var deflater: z_stream?
+    private var compressed: [UInt8] = []
+
+    /// Creates (or truncates) `path`.
+    /// - Parameter gzip: compress as one gzip member, at zlib level 6 (gzip's default).
+    public init(path: String, gzip: Bool = false) throws(FileSystemError) {
+        self.path = path
+        fd = try Syscall.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if gzip {
+            var stream = z_stream()
+            // 16 + MAX_WBITS: write a gzip header and trailer; memLevel 8 as gzip does.
+            guard deflateInit2_(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                Syscall.close(fd)
+                throw FileSystemError(code: .ioError, operation: "compress", path: path, reason: "cannot start zlib")
+            }
+            deflater = stream
+            compressed = [UInt8](repeating: 0, count: 1 << 18)
+        }
+    }
+
+    /// Appends `bytes` (compressing them for a gzip writer).
+    public func write(_ bytes: [UInt8]) throws(FileSystemError) {
+        guard deflater != nil else {
+            try Syscall.writeAll(fd, bytes, path)
+            return
+        }
+        try deflate(bytes, finish: false)
+    }
+
+    /// Finishes the gzip member (if any) and closes the file.
+    public func close() throws(FileSystemError) {
+        if deflater != nil {
+            try deflate([], finish: true)
+            deflateEnd(&deflater!)
+            deflater = nil
+        }
+        Syscall.close(fd)
+    }
+
+    private func deflate(_ input: [UInt8], finish: Bool) throws(FileSystemError) {
+        var input = input
+        let count = input.count
+        try input.withUnsafeMutableBufferPointer { (source) throws(FileSystemError) in
+            deflater!.next_in = source.baseAddress
+            deflater!.avail_in = uInt(count)
+            while true {
+                let produced = compressed.withUnsafeMutableBufferPointer { out -> (Int, Int32) in
+                    deflater!.next_out = out.baseAddress
+                    deflater!.avail_out = uInt(out.count)
+                    let status = CZlib.deflate(&deflater!, finish ? Z_FINISH : Z_NO_FLUSH)
+                    return (out.count - Int(deflater!.avail_out), status)
+                }
+                if produced.0 > 0 { try Syscall.writeAll(fd, Array(compressed[0..<produced.0]), path) }
+                if finish ? produced.1 == Z_STREAM_END : deflater!.avail_in == 0 && deflater!.avail_out > 0 { break }
+                if produced.1 != Z_OK && produced.1 != Z_BUF_ERROR && produced.1 != Z_STREAM_END {
+                    throw FileSystemError(code: .ioError, operation: "compress", path: path, reason: "zlib error \(produced.1)")
+                }
+            }
+        }
+    }
+}
