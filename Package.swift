@@ -33,10 +33,14 @@ let package = Package(
             name: "VpcflowBench", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowBench",
             swiftSettings: settings),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"], swiftSettings: settings),
-        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "FlowIO"], swiftSettings: settings),
+        .testTarget(
+            name: "FlowEngineTests", dependencies: ["FlowEngine", "FlowIO"],
+            // Fixtures are read from the source tree by path, not bundled.
+            exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
             name: "FlowCLITests", dependencies: ["FlowCLI", "FlowEngine", "vpcflow"],
-            swiftSettings: settings),
+            // Golden outputs are read from the source tree by path, not bundled.
+            exclude: ["Golden"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,7 +41,12 @@ public enum AtomicFile {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            if FileReading.kind(of: prefix) != .directory { try Syscall.mkdir(prefix) }
+            switch FileReading.kind(of: prefix) {
+            case .directory: break
+            case .missing: try Syscall.mkdir(prefix)
+            case .regular, .other:
+                throw FileSystemError(code: .wrongKind, operation: "create directory", path: prefix, reason: "File exists")
+            }
             prefix += "/"
         }
     }

@@ -58,61 +58,49 @@ public struct Classifier: Sendable {
         flushThreshold: Int = 1 << 16, flush: (inout [UInt8]) throws(E) -> Void
     ) throws(ClassifyError<E>) -> Tally {
         var tally = Tally()
-        var format: DetectedFormat?
+        var format: InputFormat?
         var recordFields = RecordFields()
         var failure: ClassifyError<E>?
         let role: FlowField.Role = side == .source ? .srcaddr : .dstaddr
         LineScanning.forEachLine(in: bytes) { number, range in
             let line = bytes.extracting(range)
             if LineScanning.isBlank(line) { return true }
-            let layout: RecordLayout
-            if let format {
-                // Header lines repeated mid-file (concatenated S3 objects) are skipped.
-                if format.kind == .awsText, LineScanning.isHeaderLine(line) { return true }
-                layout = format.layout
-            } else {
-                do throws(LayoutError) {
-                    let detected = try DetectedFormat.detect(firstLine: line, fields: fields)
-                    format = detected
-                    if detected.firstLineIsHeader { return true }
-                    layout = detected.layout
-                } catch {
-                    failure = .layout(path: path, line: number, error)
-                    return false
-                }
-            }
-            let count = layout.split(line, into: &recordFields)
             func malformed(_ reason: String) {
                 tally.malformed += 1
                 if tally.samples.count < Tally.sampleLimit {
                     tally.samples.append(MalformedRecord(path: path, line: number, reason: reason, bytes: line))
                 }
             }
-            guard count == layout.fieldNames.count || (layout.fieldNames.allSatisfy(\.isEmpty) && count >= 2) else {
-                malformed("expected \(layout.fieldNames.count) fields, found \(count)")
+            if format == nil {
+                do throws(LayoutError) {
+                    format = try InputFormat.detect(in: line, fields: fields)
+                } catch {
+                    failure = .layout(path: path, line: number, error)
+                    return false
+                }
+            }
+            let input = format!
+            // The header, and its repeats mid-file (concatenated S3 objects), are not records; a
+            // different header is a malformed line, as in `summarize`.
+            if input.isOwnHeader(line) { return true }
+            if input.detected.kind == .awsText, LineScanning.isHeaderLine(line) {
+                malformed("a header line different from the file's first header")
                 return true
             }
-            let src = line.extracting(recordFields.range(of: .srcaddr)!)
-            let dst = line.extracting(recordFields.range(of: .dstaddr)!)
-            let srcMissing = src.count == 1 && src[0] == 0x2D
-            let dstMissing = dst.count == 1 && dst[0] == 0x2D
-            if srcMissing && dstMissing {
+            _ = input.detected.layout.split(bytes, range, into: &recordFields)
+            switch RecordReader.read(bytes, recordFields, layout: input.detected.layout) {
+            case .ok(let record):
+                tally.records += 1
+                for i in recordFields.range(of: role)! { output.append(bytes[i]) }
+                let address = side == .source ? record.source : record.destination
+                output += suffixes[Int(index.addressClass(of: address).rawValue)]
+            case .nodata, .skipdata:
                 tally.withoutAddresses += 1
                 return true
-            }
-            guard let srcAddress = IPAddress.parse(src) else {
-                malformed("srcaddr is not an IP address")
+            case .malformed(let reason):
+                malformed(reason)
                 return true
             }
-            guard let dstAddress = IPAddress.parse(dst) else {
-                malformed("dstaddr is not an IP address")
-                return true
-            }
-            tally.records += 1
-            let address = side == .source ? srcAddress : dstAddress
-            let text = line.extracting(recordFields.range(of: role)!)
-            for i in 0..<text.count { output.append(text[i]) }
-            output += suffixes[Int(index.addressClass(of: address).rawValue)]
             if output.count >= flushThreshold {
                 do throws(E) {
                     try flush(&output)

@@ -62,7 +62,8 @@ public enum LineScanning {
         }
     }
 
-    /// The tokens of a space-separated line, as strings (header lines, `--fields`).
+    /// The tokens of a line, as strings (header lines, `--fields`). CSV tokens lose spaces around
+    /// them and one pair of surrounding double quotes, as `RecordLayout.split` does for records.
     public static func tokens(_ line: Span<UInt8>, separator: RecordLayout.Separator) -> [String] {
         var result: [String] = []
         var current: [UInt8] = []
@@ -70,18 +71,22 @@ public enum LineScanning {
         for i in 0..<line.count {
             let byte = line[i]
             if byte == split || (separator == .spaces && byte == 0x09) {
-                if separator == .comma || !current.isEmpty {
-                    result.append(String(decoding: current, as: UTF8.self).trimmingSpaces())
-                }
+                if separator == .comma || !current.isEmpty { result.append(token(current, separator)) }
                 current.removeAll(keepingCapacity: true)
             } else {
                 current.append(byte)
             }
         }
-        if separator == .comma || !current.isEmpty {
-            result.append(String(decoding: current, as: UTF8.self).trimmingSpaces())
-        }
+        if separator == .comma || !current.isEmpty { result.append(token(current, separator)) }
         return result
+    }
+
+    private static func token(_ bytes: [UInt8], _ separator: RecordLayout.Separator) -> String {
+        var text = String(decoding: bytes, as: UTF8.self).trimmingSpaces()
+        if separator == .comma, text.utf8.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") {
+            text = String(text.dropFirst().dropLast())
+        }
+        return text
     }
 
     @inline(__always)

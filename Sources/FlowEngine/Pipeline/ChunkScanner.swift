@@ -129,88 +129,24 @@ struct ChunkScanner {
     @inline(__always)
     private mutating func judge(_ bytes: Span<UInt8>, _ line: Range<Int>, number: Int) {
         aggregate.records.dataLines += 1
-        let layout = format.detected.layout
-        let fieldCount = fields.fieldCount
-        guard fieldCount == layout.fieldNames.count || (layout.isHeaderless && fieldCount >= 2) else {
-            malformed(bytes, line, number, "expected \(layout.fieldNames.count) fields, found \(fieldCount)")
-            return
+        switch RecordReader.read(bytes, fields, layout: format.detected.layout) {
+        case .ok(let record):
+            aggregate.records.ok += 1
+            if record.missingCounters { aggregate.records.missingCounters += 1 }
+            if let start = record.start { aggregate.firstStart = min(aggregate.firstStart, start) }
+            if let end = record.end { aggregate.lastEnd = max(aggregate.lastEnd, end) }
+            let sourceClass = index.addressClass(of: record.source)
+            let destinationClass = index.addressClass(of: record.destination)
+            let pathKey = PathKey.make(
+                source: keys.primaryKey(sourceClass), destination: keys.primaryKey(destinationClass),
+                action: record.action)
+            aggregate.add(
+                source: sourceClass, destination: destinationClass, pathKey: pathKey, packets: record.packets,
+                bytes: record.bytes)
+        case .nodata: aggregate.records.nodata += 1
+        case .skipdata: aggregate.records.skipdata += 1
+        case .malformed(let reason): malformed(bytes, line, number, reason)
         }
-        // Status: from log-status, or (formats without it) NODATA when both addresses are missing.
-        let src = fields.range(of: .srcaddr)!
-        let dst = fields.range(of: .dstaddr)!
-        if let statusRange = fields.range(of: .logStatus) {
-            switch FieldValue.status(bytes.extracting(statusRange)) {
-            case .ok: break
-            case .nodata:
-                aggregate.records.nodata += 1
-                return
-            case .skipdata:
-                aggregate.records.skipdata += 1
-                return
-            case nil:
-                malformed(bytes, line, number, "log-status is not OK, NODATA or SKIPDATA")
-                return
-            }
-        } else if FieldValue.isMissing(bytes.extracting(src)) && FieldValue.isMissing(bytes.extracting(dst)) {
-            aggregate.records.nodata += 1
-            return
-        }
-        guard let source = IPAddress.parse(bytes, src) else {
-            malformed(bytes, line, number, "srcaddr is not an IP address")
-            return
-        }
-        guard let destination = IPAddress.parse(bytes, dst) else {
-            malformed(bytes, line, number, "dstaddr is not an IP address")
-            return
-        }
-        var missing = false
-        guard let packets = numeric(bytes, .packets, &missing) else {
-            malformed(bytes, line, number, "packets is not a number")
-            return
-        }
-        guard let octets = numeric(bytes, .bytes, &missing) else {
-            malformed(bytes, line, number, "bytes is not a number")
-            return
-        }
-        var ignored = false
-        guard let start = numeric(bytes, .start, &ignored), let end = numeric(bytes, .end, &ignored) else {
-            malformed(bytes, line, number, "start or end is not a number")
-            return
-        }
-        var action: UInt64 = 2
-        if let actionRange = fields.range(of: .action) {
-            guard let value = FieldValue.action(bytes.extracting(actionRange)) else {
-                malformed(bytes, line, number, "action is not ACCEPT or REJECT")
-                return
-            }
-            action = value
-        }
-        // Everything is read: count it.
-        aggregate.records.ok += 1
-        if missing { aggregate.records.missingCounters += 1 }
-        if start >= 0 { aggregate.firstStart = min(aggregate.firstStart, FieldValue.seconds(UInt64(start))) }
-        if end >= 0 { aggregate.lastEnd = max(aggregate.lastEnd, FieldValue.seconds(UInt64(end))) }
-        let sourceClass = index.addressClass(of: source)
-        let destinationClass = index.addressClass(of: destination)
-        let pathKey = PathKey.make(
-            source: keys.primaryKey(sourceClass), destination: keys.primaryKey(destinationClass), action: action)
-        aggregate.add(
-            source: sourceClass, destination: destinationClass, pathKey: pathKey, packets: UInt64(max(packets, 0)),
-            bytes: UInt64(max(octets, 0)))
-    }
-
-    /// A numeric field: -1 when absent from the layout or `-` (sets `missing` for `-`), nil when it
-    /// is not a number.
-    @inline(__always)
-    private func numeric(_ bytes: Span<UInt8>, _ role: FlowField.Role, _ missing: inout Bool) -> Int64? {
-        guard let range = fields.range(of: role) else { return -1 }
-        let text = bytes.extracting(range)
-        if FieldValue.isMissing(text) {
-            missing = true
-            return -1
-        }
-        guard let value = FieldValue.decimal(text), value <= UInt64(Int64.max) else { return nil }
-        return Int64(value)
     }
 
     private mutating func malformed(_ bytes: Span<UInt8>, _ line: Range<Int>, _ number: Int, _ reason: String) {
@@ -229,19 +165,4 @@ struct ChunkScanner {
 struct ChunkSample: Sendable {
     var line: Int
     var record: MalformedRecord
-}
-
-extension RecordLayout {
-    /// A CSV layout without a header row (columns by position only).
-    var isHeaderless: Bool { separator == .comma && fieldNames.allSatisfy(\.isEmpty) }
-}
-
-extension IPAddress {
-    /// Parses `bytes[range]` without making a sub-span first.
-    @inline(__always)
-    static func parse(_ bytes: Span<UInt8>, _ range: Range<Int>) -> IPAddress? {
-        if let value = parseIPv4(bytes, from: range.lowerBound, to: range.upperBound) { return .v4(value) }
-        if let value = parseIPv6(bytes, from: range.lowerBound, to: range.upperBound) { return .v6(value) }
-        return nil
-    }
 }

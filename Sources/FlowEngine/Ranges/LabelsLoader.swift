@@ -9,7 +9,9 @@
 /// host bits set, an empty label, more than three fields.
 public enum LabelsLoader {
     public static func load(_ bytes: [UInt8], path: String) throws(RangesError) -> [RangeEntry] {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // Spreadsheets write a UTF-8 byte-order mark first; it is not part of the header.
+        let content = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        guard let text = String(validating: content, as: UTF8.self) else {
             throw RangesError(path: path, location: "", message: "not UTF-8 text")
         }
         var entries: [RangeEntry] = []

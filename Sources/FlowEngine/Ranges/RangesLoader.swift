@@ -57,7 +57,8 @@ public enum RangesLoader {
         let cidrText = try text(item, prefixKey, at: location, path: path)
         let region = try text(item, "region", at: location, path: path)
         let service = try text(item, "service", at: location, path: path)
-        let borderGroup = item["network_border_group"]?.stringValue ?? region
+        // Files before April 2020 have no network_border_group: the region stands in for it.
+        let borderGroup = item["network_border_group"] == nil ? region : try text(item, "network_border_group", at: location, path: path)
         let prefix: IPPrefix
         do {
             prefix = try IPPrefix(cidrText)

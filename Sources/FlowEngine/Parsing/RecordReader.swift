@@ -1,0 +1,108 @@
+/// One data line judged: the single place that decides whether a line is an OK record (and reads
+/// it), a NODATA or SKIPDATA record, or a malformed line. `summarize` and `classify` both use it, so
+/// they agree on what a record is.
+enum RecordVerdict {
+    case ok(FlowRecord)
+    case nodata
+    case skipdata
+    case malformed(String)
+}
+
+/// The fields of an OK record that the engine uses.
+struct FlowRecord {
+    var source: IPAddress
+    var destination: IPAddress
+    /// 0 when absent or `-`.
+    var packets: UInt64
+    var bytes: UInt64
+    /// Whether `packets` or `bytes` was `-`.
+    var missingCounters: Bool
+    /// Unix seconds, or nil when absent or `-`.
+    var start: UInt64?
+    var end: UInt64?
+    /// 0 ACCEPT, 1 REJECT, 2 absent or `-`.
+    var action: UInt64
+}
+
+enum RecordReader {
+    /// Judges a data line whose fields `split` (or the fused scanner) located in `bytes`.
+    ///
+    /// Rules, in order: the field count must match the layout (a headerless CSV needs at least two);
+    /// `log-status` decides NODATA and SKIPDATA (without that column, both addresses `-` is NODATA);
+    /// then both addresses must parse, the counters and timestamps be `-` or decimal, and the action
+    /// `ACCEPT`, `REJECT` or `-`.
+    @inline(__always)
+    static func read(_ bytes: Span<UInt8>, _ fields: RecordFields, layout: RecordLayout) -> RecordVerdict {
+        let fieldCount = fields.fieldCount
+        guard fieldCount == layout.fieldNames.count || (layout.isHeaderless && fieldCount >= 2) else {
+            return .malformed("expected \(layout.fieldNames.count) fields, found \(fieldCount)")
+        }
+        let src = fields.range(of: .srcaddr)!
+        let dst = fields.range(of: .dstaddr)!
+        if let statusRange = fields.range(of: .logStatus) {
+            switch FieldValue.status(bytes.extracting(statusRange)) {
+            case .ok: break
+            case .nodata: return .nodata
+            case .skipdata: return .skipdata
+            case nil: return .malformed("log-status is not OK, NODATA or SKIPDATA")
+            }
+        } else if FieldValue.isMissing(bytes.extracting(src)) && FieldValue.isMissing(bytes.extracting(dst)) {
+            return .nodata
+        }
+        guard let source = IPAddress.parse(bytes, src) else { return .malformed("srcaddr is not an IP address") }
+        guard let destination = IPAddress.parse(bytes, dst) else {
+            return .malformed("dstaddr is not an IP address")
+        }
+        var missing = false
+        guard let packets = number(bytes, fields, .packets, &missing) else {
+            return .malformed("packets is not a number")
+        }
+        guard let octets = number(bytes, fields, .bytes, &missing) else { return .malformed("bytes is not a number") }
+        var ignored = false
+        guard let start = number(bytes, fields, .start, &ignored), let end = number(bytes, fields, .end, &ignored)
+        else { return .malformed("start or end is not a number") }
+        var action: UInt64 = 2
+        if let actionRange = fields.range(of: .action) {
+            guard let value = FieldValue.action(bytes.extracting(actionRange)) else {
+                return .malformed("action is not ACCEPT or REJECT")
+            }
+            action = value
+        }
+        return .ok(
+            FlowRecord(
+                source: source, destination: destination, packets: packets ?? 0, bytes: octets ?? 0,
+                missingCounters: missing, start: start.map(FieldValue.seconds), end: end.map(FieldValue.seconds),
+                action: action))
+    }
+
+    /// A numeric field: `.some(nil)` when absent from the layout or `-` (sets `missing` for `-`),
+    /// nil when it is not a decimal number.
+    @inline(__always)
+    private static func number(
+        _ bytes: Span<UInt8>, _ fields: RecordFields, _ role: FlowField.Role, _ missing: inout Bool
+    ) -> UInt64?? {
+        guard let range = fields.range(of: role) else { return .some(nil) }
+        let text = bytes.extracting(range)
+        if FieldValue.isMissing(text) {
+            missing = true
+            return .some(nil)
+        }
+        guard let value = FieldValue.decimal(text) else { return nil }
+        return .some(value)
+    }
+}
+
+extension RecordLayout {
+    /// A CSV layout without a header row (columns by position only).
+    var isHeaderless: Bool { separator == .comma && fieldNames.allSatisfy(\.isEmpty) }
+}
+
+extension IPAddress {
+    /// Parses `bytes[range]` without making a sub-span first.
+    @inline(__always)
+    static func parse(_ bytes: Span<UInt8>, _ range: Range<Int>) -> IPAddress? {
+        if let value = parseIPv4(bytes, from: range.lowerBound, to: range.upperBound) { return .v4(value) }
+        if let value = parseIPv6(bytes, from: range.lowerBound, to: range.upperBound) { return .v6(value) }
+        return nil
+    }
+}
