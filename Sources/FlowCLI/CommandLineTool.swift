@@ -21,7 +21,7 @@ public enum CommandLineTool {
     /// Runs one command line (without the program name) and returns its exit code.
     public static func run(_ arguments: [String]) async -> ExitCode {
         var console = Console()
-        do {
+        do throws(CLIError) {
             let invocation = try ArgumentParser(commands: commands).parse(arguments)
             let code: ExitCode
             switch invocation {
@@ -35,7 +35,17 @@ public enum CommandLineTool {
                 try console.print(HelpText.group(group, commands))
                 code = .success
             case .run(let command, let parsed):
-                code = try await dispatch(command, parsed, &console)
+                do throws(CLIError) {
+                    code = try await dispatch(command, parsed, &console)
+                } catch {
+                    // A usage error raised below the dispatcher (an option value checked by a helper
+                    // shared between commands) shows the usage of the command that was run.
+                    var located = error
+                    if located.exitCode == .usage && located.usageOf == nil && located.group == nil {
+                        located.usageOf = command
+                    }
+                    throw located
+                }
             }
             try console.flush()
             return code

@@ -15,7 +15,8 @@ public final class GzipReader {
     /// Where the compressed bytes come from.
     public enum Source {
         case mapped(MappedFile)
-        /// A readable descriptor, plus bytes already read from it (the sniffed magic).
+        /// A readable descriptor, plus bytes already read from it (the sniffed magic), which come
+        /// first. A negative descriptor reads the prefix only.
         case descriptor(Int32, name: String, prefix: [UInt8])
     }
 
@@ -27,7 +28,8 @@ public final class GzipReader {
     private var mappedOffset = 0
     /// Descriptor input: the block zlib reads from, owned by the reader.
     private let inputBuffer: UnsafeMutableRawBufferPointer
-    private var prefix: [UInt8]
+    private let prefix: [UInt8]
+    private var prefixOffset = 0
     private var inputEnded = false
     /// Set once a member ended with no input left; more input means another member.
     private var memberEnded = false
@@ -144,12 +146,16 @@ public final class GzipReader {
             return true
         case .descriptor(let fd, let name, _):
             var count = 0
-            if !prefix.isEmpty {
-                count = prefix.count
-                prefix.withUnsafeBytes { inputBuffer.copyMemory(from: $0) }
-                prefix = []
+            if prefixOffset < prefix.count {
+                // Bytes read before the reader existed come first, a buffer at a time.
+                count = min(prefix.count - prefixOffset, inputBuffer.count)
+                prefix.withUnsafeBytes { bytes in
+                    inputBuffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[prefixOffset..<(prefixOffset + count)]))
+                }
+                prefixOffset += count
             } else {
-                guard !inputEnded else { return false }
+                // A negative descriptor means: the prefix was all there is.
+                guard !inputEnded, fd >= 0 else { return false }
                 count = try Syscall.read(fd, inputBuffer, name)
                 if count == 0 {
                     inputEnded = true

@@ -95,7 +95,9 @@ enum FieldsOption {
     }
 }
 
-/// The bytes of one input: a mapped file, or standard input read to its end.
+/// The bytes of one input: a mapped file, or standard input read to its end. Gzip input (by its
+/// magic bytes) is inflated into memory: classify reads every input twice (sources, then
+/// destinations), and its output is as large as its input anyway.
 enum InputContents {
     case mapped(MappedFile)
     case buffer([UInt8])
@@ -103,12 +105,31 @@ enum InputContents {
     static func open(_ source: InputList.Source) throws(CLIError) -> InputContents {
         do {
             switch source {
-            case .file(let path): return .mapped(try MappedFile(path: path))
-            case .standardInput: return .buffer(try FileReading.readStandardInput())
+            case .file(let path):
+                let file = try MappedFile(path: path)
+                let isGzip = try file.withBytes(in: 0..<min(2, file.count)) { GzipReader.isGzip($0) }
+                return isGzip ? .buffer(try inflate(GzipReader(.mapped(file)))) : .mapped(file)
+            case .standardInput:
+                let bytes = try FileReading.readStandardInput()
+                guard GzipReader.isGzip(bytes.span) else { return .buffer(bytes) }
+                return .buffer(try inflate(GzipReader(.descriptor(-1, name: "<stdin>", prefix: bytes))))
             }
         } catch {
-            throw CLIError.io(error)
+            throw CLIError(exitCode: error.code == .ioError ? .ioError : .noInput, message: error.description)
         }
+    }
+
+    private static func inflate(_ reader: GzipReader) throws(FileSystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let n = try reader.read(into: &bytes, from: filled)
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
     }
 
     func withBytes<R>(_ body: (Span<UInt8>) -> R) throws(CLIError) -> R {
