@@ -6,7 +6,8 @@ import Glibc
 public final class FileWriter {
     public let path: String
     private let fd: Int32
-    private var deflater: z_stream?
+    /// zlib keeps a pointer back to its z_stream, so the stream lives at one heap address.
+    private var deflater: UnsafeMutablePointer<z_stream>?
     private var compressed: [UInt8] = []
 
     /// Creates (or truncates) `path`.
@@ -15,9 +16,11 @@ public final class FileWriter {
         self.path = path
         fd = try Syscall.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if gzip {
-            var stream = z_stream()
+            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            stream.initialize(to: z_stream())
             // 16 + MAX_WBITS: write a gzip header and trailer; memLevel 8 as gzip does.
-            guard deflateInit2_(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            guard deflateInit2_(stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                stream.deallocate()
                 Syscall.close(fd)
                 throw FileSystemError(code: .ioError, operation: "compress", path: path, reason: "cannot start zlib")
             }
@@ -39,7 +42,8 @@ public final class FileWriter {
     public func close() throws(FileSystemError) {
         if deflater != nil {
             try deflate([], finish: true)
-            deflateEnd(&deflater!)
+            deflateEnd(deflater!)
+            deflater!.deallocate()
             deflater = nil
         }
         Syscall.close(fd)
@@ -48,18 +52,19 @@ public final class FileWriter {
     private func deflate(_ input: [UInt8], finish: Bool) throws(FileSystemError) {
         var input = input
         let count = input.count
+        let stream = deflater!
         try input.withUnsafeMutableBufferPointer { (source) throws(FileSystemError) in
-            deflater!.next_in = source.baseAddress
-            deflater!.avail_in = uInt(count)
+            stream.pointee.next_in = source.baseAddress
+            stream.pointee.avail_in = uInt(count)
             while true {
                 let produced = compressed.withUnsafeMutableBufferPointer { out -> (Int, Int32) in
-                    deflater!.next_out = out.baseAddress
-                    deflater!.avail_out = uInt(out.count)
-                    let status = CZlib.deflate(&deflater!, finish ? Z_FINISH : Z_NO_FLUSH)
-                    return (out.count - Int(deflater!.avail_out), status)
+                    stream.pointee.next_out = out.baseAddress
+                    stream.pointee.avail_out = uInt(out.count)
+                    let status = CZlib.deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                    return (out.count - Int(stream.pointee.avail_out), status)
                 }
                 if produced.0 > 0 { try Syscall.writeAll(fd, Array(compressed[0..<produced.0]), path) }
-                if finish ? produced.1 == Z_STREAM_END : deflater!.avail_in == 0 && deflater!.avail_out > 0 { break }
+                if finish ? produced.1 == Z_STREAM_END : stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { break }
                 if produced.1 != Z_OK && produced.1 != Z_BUF_ERROR && produced.1 != Z_STREAM_END {
                     throw FileSystemError(code: .ioError, operation: "compress", path: path, reason: "zlib error \(produced.1)")
                 }

@@ -22,7 +22,8 @@ public final class GzipReader {
 
     private let source: Source
     private let path: String
-    private var stream = z_stream()
+    /// zlib keeps a pointer back to its z_stream, so the stream lives at one heap address.
+    private let stream: UnsafeMutablePointer<z_stream>
     private var finished = false
     /// Mapped input: how far zlib has been given the file.
     private var mappedOffset = 0
@@ -51,16 +52,20 @@ public final class GzipReader {
             prefix = bytes
             inputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         }
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         // 16 + MAX_WBITS: expect a gzip header and trailer.
-        let status = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             inputBuffer.deallocate()
+            stream.deallocate()
             throw failure("cannot start zlib (\(status))")
         }
     }
 
     deinit {
-        inflateEnd(&stream)
+        inflateEnd(stream)
+        stream.deallocate()
         inputBuffer.deallocate()
     }
 
@@ -80,10 +85,10 @@ public final class GzipReader {
 
     /// Inflates into `buffer` until it is full or the data ends. Returns bytes produced.
     private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
-        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
-        while stream.avail_out > 0 {
-            if stream.avail_in == 0 {
+        stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
+        while stream.pointee.avail_out > 0 {
+            if stream.pointee.avail_in == 0 {
                 guard try feed() else {
                     // No more input: fine after a complete member, truncation otherwise.
                     if memberEnded || (mappedOffset == 0 && isEmptySource) {
@@ -95,25 +100,25 @@ public final class GzipReader {
                 if memberEnded {
                     // Another member follows; zlib needs a reset to read its header.
                     memberEnded = false
-                    inflateReset(&stream)
+                    inflateReset(stream)
                 }
             }
-            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            let status = CZlib.inflate(stream, Z_NO_FLUSH)
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 continue
             case Z_STREAM_END:
-                if stream.avail_in > 0 {
-                    inflateReset(&stream)
+                if stream.pointee.avail_in > 0 {
+                    inflateReset(stream)
                 } else {
                     memberEnded = true
                 }
             default:
-                let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 throw failure("corrupt gzip data: \(reason)")
             }
         }
-        return buffer.count - Int(stream.avail_out)
+        return buffer.count - Int(stream.pointee.avail_out)
     }
 
     private var isEmptySource: Bool {
@@ -132,16 +137,16 @@ public final class GzipReader {
                 try file.withBytes(in: mappedOffset..<(mappedOffset + piece)) { span in
                     span.withUnsafeBytes { inputBuffer.copyMemory(from: $0) }
                 }
-                stream.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(piece)
+                stream.pointee.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_in = uInt(piece)
                 mappedOffset += piece
                 return true
             }
             let piece = min(file.count - mappedOffset, 1 << 30)
             // Safe: the mapping lives as long as `file`, which `source` holds; zlib only reads it.
-            stream.next_in = UnsafeMutablePointer(
+            stream.pointee.next_in = UnsafeMutablePointer(
                 mutating: (base + mappedOffset).assumingMemoryBound(to: Bytef.self))
-            stream.avail_in = uInt(piece)
+            stream.pointee.avail_in = uInt(piece)
             mappedOffset += piece
             return true
         case .descriptor(let fd, let name, _):
@@ -162,8 +167,8 @@ public final class GzipReader {
                     return false
                 }
             }
-            stream.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(count)
+            stream.pointee.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_in = uInt(count)
             return true
         }
     }

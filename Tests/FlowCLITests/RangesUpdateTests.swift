@@ -6,6 +6,9 @@ import Testing
 /// Every test starts from a cache state it sets up itself, and checks the cached file byte for byte.
 @Suite(
     "ranges update from a local server",
+    // One python server at a time: ten interpreters starting at once on a loaded 2-core machine
+    // took longer than any sane timeout.
+    .serialized,
     .enabled(if: LocalHTTPServer.python3 != nil, LocalHTTPServer.skipNoPython),
     .enabled(if: Fixtures.hasSnapshots, Fixtures.skipSnapshots))
 struct RangesUpdateTests {

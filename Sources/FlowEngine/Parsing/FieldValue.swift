@@ -32,6 +32,16 @@ enum FieldValue {
     static func decimal(_ field: Span<UInt8>) -> UInt64? {
         let count = field.count
         guard count > 0, count <= 20 else { return nil }
+        if count < 20 {
+            // Up to 19 digits cannot overflow 64 bits: no overflow checks per digit.
+            var value: UInt64 = 0
+            for i in 0..<count {
+                let digit = field[i] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ UInt64(digit)
+            }
+            return value
+        }
         var value: UInt64 = 0
         for i in 0..<count {
             let digit = field[i] &- 0x30

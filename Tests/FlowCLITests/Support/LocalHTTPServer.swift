@@ -37,7 +37,7 @@ enum LocalHTTPServer {
 
     /// Reads the port from the server's first line, `Serving HTTP on 127.0.0.1 port 41234 (...) ...`.
     private static func waitForPort(_ server: Process, _ outPath: String) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             let text = String(decoding: (try? Fixtures.read(outPath)) ?? [], as: UTF8.self)
             if let line = text.split(separator: "\n").first, text.contains("\n") {
@@ -52,6 +52,6 @@ enum LocalHTTPServer {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw StartFailure(description: "python3 -m http.server did not report its port within 20 s")
+        throw StartFailure(description: "python3 -m http.server did not report its port within 90 s")
     }
 }
