@@ -13,8 +13,11 @@ let usage = """
            vpcflow-bench generate --output PATH [--ranges FILE] [--records N | --size BYTES] [--format v2|v2-noheader|v5|csv]
                                   [--files N] [--gzip] [--seed N] [--aws-share F] [--private-share F] [--ipv6-share F]
                                   [--nodata-share F] [--reject-share F] [--malformed-share F]
+           vpcflow-bench e2e [--vpcflow PATH] [--ranges FILE] [--jobs 1,2] [--runs N] [--label NAME]
+                             [--csv PATH] [--archive DIR] INPUT...
       index     ranges load-and-index time; IPv4 and IPv6 lookups per second on one core
       generate  deterministic realistic flow logs (one file, or --files N in the S3 AWSLogs/ layout)
+      e2e       vpcflow summarize on whole inputs per --jobs value: median/min/max, MB/s, records/s, peak RSS
     """
 
 func option(_ name: String) -> String? {
@@ -33,6 +36,32 @@ case "index":
         rangesPath: path, runs: Int(option("--runs") ?? "") ?? 15,
         lookups: Int(option("--lookups") ?? "") ?? 20_000_000
     ).run()
+case "e2e":
+    let valued: Set<String> = ["--vpcflow", "--ranges", "--jobs", "--runs", "--label", "--csv", "--archive"]
+    var inputs: [String] = []
+    var skip = false
+    for argument in arguments.dropFirst() {
+        if skip {
+            skip = false
+        } else if valued.contains(argument) {
+            skip = true
+        } else {
+            inputs.append(argument)
+        }
+    }
+    let benchmark = EndToEndBenchmark(
+        vpcflow: option("--vpcflow") ?? ".build/release/vpcflow",
+        rangesPath: option("--ranges") ?? FileReading.environment("VPCFLOW_RANGES") ?? "../shared/datasets/ip-ranges.json",
+        inputs: inputs,
+        jobs: (option("--jobs") ?? "1,2").split(separator: ",").compactMap { Int($0) },
+        runs: Int(option("--runs") ?? "") ?? 5, label: option("--label") ?? "e2e", csvPath: option("--csv"),
+        archive: option("--archive"))
+    do {
+        try benchmark.run()
+    } catch {
+        print("vpcflow-bench: \(error)")
+        ProcessControl.exit(74)
+    }
 case "generate":
     guard let output = option("--output") else {
         print(usage)

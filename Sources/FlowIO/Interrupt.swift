@@ -46,3 +46,8 @@ extension FileReading {
         }.get()
     }
 }
+
+extension ResourceUsage {
+    /// This process's id.
+    public static var processIdentifier: Int32 { getpid() }
+}

@@ -34,6 +34,7 @@ enum GzipItem {
         }
         var result = ItemResult(file: file, ordinal: 0, bytes: mapped.count, scanner: scanner)
         result.failure = failure
+        result.textBytes = blocks.bytesRead
         result.format = detected?.detected.kind
         result.absoluteLines = true
         return result

@@ -31,6 +31,7 @@ struct MergeState {
 
     mutating func merge(_ result: ItemResult) {
         bytesDone += result.bytes
+        outcomes[result.file].textBytes += result.textBytes
         if let failure = result.failure { fail(result.file, failure) }
         if let format = result.format { outcomes[result.file].format = format }
         guard let partial = result.aggregate else { return }

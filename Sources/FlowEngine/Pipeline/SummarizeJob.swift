@@ -72,11 +72,15 @@ public enum SummarizeJob {
                 return ItemResult(file: file, ordinal: ordinal, bytes: range.count, failure: InputFailure(kind: .ioError, message: error.description))
             }
             mapped.release(range)
-            return ItemResult(file: file, ordinal: ordinal, bytes: range.count, scanner: scanner)
+            var result = ItemResult(file: file, ordinal: ordinal, bytes: range.count, scanner: scanner)
+            result.textBytes = range.count
+            return result
         case .buffer(let file, let ordinal, let bytes, let format):
             var scanner = ChunkScanner(index: index, keys: keys, format: format)
             scanner.scan(bytes.span)
-            return ItemResult(file: file, ordinal: ordinal, bytes: bytes.count, scanner: scanner)
+            var result = ItemResult(file: file, ordinal: ordinal, bytes: 0, scanner: scanner)
+            result.textBytes = bytes.count
+            return result
         case .gzip(let file, let mapped):
             return GzipItem.process(file: file, mapped: mapped, index: index, keys: keys, options: options)
         }
@@ -100,6 +104,8 @@ struct ItemResult: Sendable {
     var ordinal: Int
     /// Input bytes the item covered, for progress.
     var bytes: Int
+    /// Text bytes the item read (inflated, for gzip).
+    var textBytes = 0
     var lineCount = 0
     var aggregate: Aggregate?
     var samples: [ChunkSample] = []

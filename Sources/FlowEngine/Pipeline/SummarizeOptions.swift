@@ -48,6 +48,8 @@ public struct InputOutcome: Sendable, Equatable {
     public let source: InputSource
     /// Bytes of the input as stored (compressed size for gzip); for standard input, bytes read.
     public var bytes: Int
+    /// Bytes of text read: equal to `bytes` for plain files, the inflated size for gzip.
+    public var textBytes: Int = 0
     public var isGzip: Bool
     /// `aws-text` or `csv`; nil when nothing was read.
     public var format: DetectedFormat.Kind?

@@ -27,6 +27,7 @@ public enum SummaryReport {
         let inputs: JSONValue = .object([
             .init(key: "files", value: .int(result.inputs.count)),
             .init(key: "bytes", value: .int(result.bytesRead)),
+            .init(key: "text_bytes", value: .int(result.inputs.reduce(0) { $0 + $1.textBytes })),
             .init(key: "gzip_files", value: .int(result.inputs.count(where: \.isGzip))),
             .init(key: "lines", value: .int(result.inputs.reduce(0) { $0 + $1.lines })),
             .init(key: "formats", value: .object(formats.keys.sorted().map { .init(key: $0, value: .int(formats[$0]!)) })),
