@@ -15,7 +15,9 @@ let usage = """
                                   [--nodata-share F] [--reject-share F] [--malformed-share F]
            vpcflow-bench e2e [--vpcflow PATH] [--ranges FILE] [--jobs 1,2] [--runs N] [--label NAME]
                              [--csv PATH] [--archive DIR] INPUT...
+           vpcflow-bench parse [--ranges FILE] [FILE]
       index     ranges load-and-index time; IPv4 and IPv6 lookups per second on one core
+      parse     address parsing rates; with FILE, the in-process scan of it on one job
       generate  deterministic realistic flow logs (one file, or --files N in the S3 AWSLogs/ layout)
       e2e       vpcflow summarize on whole inputs per --jobs value: median/min/max, MB/s, records/s, peak RSS
     """
@@ -36,6 +38,17 @@ case "index":
         rangesPath: path, runs: Int(option("--runs") ?? "") ?? 15,
         lookups: Int(option("--lookups") ?? "") ?? 20_000_000
     ).run()
+case "parse":
+    let file = arguments.count > 1 && !arguments.last!.hasPrefix("--") && arguments[arguments.count - 2] != "--ranges" ? arguments.last : nil
+    do {
+        try await ParsingBenchmark(
+            rangesPath: option("--ranges") ?? FileReading.environment("VPCFLOW_RANGES") ?? "../shared/datasets/ip-ranges.json",
+            file: file
+        ).run()
+    } catch {
+        print("vpcflow-bench: \(error)")
+        ProcessControl.exit(74)
+    }
 case "e2e":
     let valued: Set<String> = ["--vpcflow", "--ranges", "--jobs", "--runs", "--label", "--csv", "--archive"]
     var inputs: [String] = []

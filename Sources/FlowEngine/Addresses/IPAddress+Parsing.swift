@@ -64,34 +64,36 @@ extension IPAddress {
 
     /// Parses `field[start..<end]` as a whole dotted-quad IPv4 address.
     /// Requires `0 <= start <= end <= field.count`.
+    ///
+    /// One pass, one byte at a time, with the checks folded into a few comparisons per byte (this
+    /// runs twice per flow-log record): digits accumulate into the current part; a dot closes a
+    /// part, which must have 1–3 digits, no leading zero, and a value up to 255; exactly three dots.
+    @inline(__always)
     static func parseIPv4(_ field: Span<UInt8>, from start: Int, to end: Int) -> UInt32? {
-        var index = start
+        // 7 ("0.0.0.0") to 15 ("255.255.255.255") bytes; anything else is not a dotted quad.
+        guard end - start >= 7, end - start <= 15 else { return nil }
         var result: UInt32 = 0
-        for part in 0..<4 {
-            if part != 0 {
-                guard index < end, field[index] == dot else { return nil }
-                index += 1
+        var part: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for index in start..<end {
+            let byte = field[index]
+            let digit = UInt32(byte &- 0x30)  // '0'...'9' -> 0...9; anything else wraps to >= 10
+            if digit < 10 {
+                // A second digit after a leading 0 makes a leading zero ("01"); a fourth is too many.
+                guard digits == 0 || (part != 0 && digits < 3) else { return nil }
+                part = part &* 10 &+ digit
+                digits += 1
+            } else {
+                guard byte == dot, digits > 0, part <= 255, dots < 3 else { return nil }
+                result = result << 8 | part
+                part = 0
+                digits = 0
+                dots += 1
             }
-            guard index < end else { return nil }
-            var octet = UInt32(field[index] &- 0x30)  // '0'...'9' -> 0...9; anything else wraps to >= 10
-            guard octet < 10 else { return nil }
-            index += 1
-            // A part starting with 0 is exactly "0": the byte after it must be '.' or the end,
-            // which the check at the top of the next part (or the final index == end) enforces.
-            if octet != 0 {
-                var digits = 1
-                while digits < 3 && index < end {
-                    let digit = UInt32(field[index] &- 0x30)
-                    guard digit < 10 else { break }
-                    octet = octet * 10 + digit
-                    index += 1
-                    digits += 1
-                }
-                guard octet <= 255 else { return nil }
-            }
-            result = result << 8 | octet
         }
-        return index == end ? result : nil
+        guard dots == 3, digits > 0, part <= 255 else { return nil }
+        return result << 8 | part
     }
 
     /// Parses `field[start..<end]` as a whole IPv6 address (RFC 4291 §2.2).
