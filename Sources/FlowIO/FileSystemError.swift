@@ -16,6 +16,8 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
         case ioError
         /// Writing to a pipe whose reader has gone (`vpcflow ... | head`): exit quietly.
         case brokenPipe
+        /// A blocking read was interrupted by Ctrl-C (SIGINT): stop, exit 130.
+        case interrupted
     }
 
     public let code: Code

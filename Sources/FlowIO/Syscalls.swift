@@ -55,13 +55,28 @@ enum Syscall {
     }
 
     /// Reads up to `buffer.count` bytes from the current position (pipes, standard input).
+    ///
+    /// A read that would wait (an idle pipe) waits in `poll` in slices of 200 ms and checks for
+    /// Ctrl-C between them, throwing `.interrupted`: the signal may be delivered to another thread
+    /// (libdispatch has its own), so EINTR alone cannot be relied on. Other interruptions are retried.
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, _ path: String) throws(FileSystemError)
         -> Int
     {
+        var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while poll(&waiting, 1, 200) == 0 || (errno == EINTR && waiting.revents == 0) {
+            if Interrupt.isRequested {
+                throw FileSystemError(code: .interrupted, operation: "read", path: path, reason: "interrupted")
+            }
+        }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
-            if errno == EINTR { continue }
+            if errno == EINTR {
+                if Interrupt.isRequested {
+                    throw FileSystemError(code: .interrupted, operation: "read", path: path, reason: "interrupted")
+                }
+                continue
+            }
             throw error("read", path)
         }
     }

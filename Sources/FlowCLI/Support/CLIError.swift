@@ -45,6 +45,8 @@ struct CLIError: Error, Sendable {
         switch error.code {
         case .brokenPipe:
             return CLIError(exitCode: .success, message: "", quiet: true)
+        case .interrupted:
+            return CLIError(exitCode: .interrupted, message: "interrupted")
         case .notFound, .permissionDenied, .wrongKind:
             return CLIError(exitCode: isInput ? .noInput : .ioError, message: error.description)
         case .ioError:

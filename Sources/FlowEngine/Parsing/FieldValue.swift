@@ -30,6 +30,13 @@ enum FieldValue {
     /// An unsigned decimal that fits in 64 bits: digits only, no sign, no spaces.
     @inline(__always)
     static func decimal(_ field: Span<UInt8>) -> UInt64? {
+        var field = field
+        if field.count > 20 {
+            // Zero padding does not change the value: drop it before judging the length.
+            var first = 0
+            while first < field.count - 1, field[first] == 0x30 { first += 1 }
+            field = field.extracting(first...)
+        }
         let count = field.count
         guard count > 0, count <= 20 else { return nil }
         if count < 20 {

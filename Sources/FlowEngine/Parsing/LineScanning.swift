@@ -1,5 +1,6 @@
 /// The line rule, written once: a line ends at `\n` (a preceding `\r` is not part of it); the last
-/// line may lack its `\n`. Every reader of records (classify, chunked summarize) goes through this.
+/// line may lack its `\n` (and a `\r` that ends it is still the line end's, as in a CRLF file whose
+/// final LF was cut off). Every reader of records (classify, chunked summarize) goes through this.
 public enum LineScanning {
     /// Calls `body` for each line of `bytes` with the line's number (1-based, counted from the start
     /// of `bytes`) and its byte range, without the line end. Stops early when `body` returns false.

@@ -55,7 +55,8 @@ public struct RecordLayout: Sendable, Equatable {
         try make(.comma, header, requireNames: false)
     }
 
-    /// A layout for CSV without a header row: source and destination in the first two columns.
+    /// A layout for CSV without a header row: source and destination in the first two columns, and
+    /// every row as wide as the first.
     public static func csvWithoutHeader(fieldCount: Int) -> RecordLayout {
         var columns = [Int](repeating: -1, count: FlowField.Role.allCases.count)
         columns[FlowField.Role.srcaddr.rawValue] = 0

@@ -27,14 +27,14 @@ struct FlowRecord {
 enum RecordReader {
     /// Judges a data line whose fields `split` (or the fused scanner) located in `bytes`.
     ///
-    /// Rules, in order: the field count must match the layout (a headerless CSV needs at least two);
+    /// Rules, in order: the field count must match the layout (for a headerless CSV, the first row's);
     /// `log-status` decides NODATA and SKIPDATA (without that column, both addresses `-` is NODATA);
     /// then both addresses must parse, the counters and timestamps be `-` or decimal, and the action
     /// `ACCEPT`, `REJECT` or `-`.
     @inline(__always)
     static func read(_ bytes: Span<UInt8>, _ fields: RecordFields, layout: RecordLayout) -> RecordVerdict {
         let fieldCount = fields.fieldCount
-        guard fieldCount == layout.fieldNames.count || (layout.isHeaderless && fieldCount >= 2) else {
+        guard fieldCount == layout.fieldNames.count else {
             return .malformed("expected \(layout.fieldNames.count) fields, found \(fieldCount)")
         }
         let src = fields.range(of: .srcaddr)!
@@ -90,11 +90,6 @@ enum RecordReader {
         guard let value = FieldValue.decimal(text) else { return nil }
         return .some(value)
     }
-}
-
-extension RecordLayout {
-    /// A CSV layout without a header row (columns by position only).
-    var isHeaderless: Bool { separator == .comma && fieldNames.allSatisfy(\.isEmpty) }
 }
 
 extension IPAddress {

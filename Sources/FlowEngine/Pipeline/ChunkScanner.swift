@@ -50,9 +50,13 @@ struct ChunkScanner {
 
     /// The fused path for AWS text: fields and line end in one pass, eight bytes at a time.
     ///
-    /// A word of eight bytes is tested for bytes at or below 0x20 at once (the separators space,
-    /// tab, CR and LF are all below 0x21, and no other byte of a valid record is); each candidate is
-    /// then checked exactly, so other control bytes stay inside their field, as in `split`.
+    /// A word of eight bytes is tested for bytes at or below 0x20 at once (space, tab and LF are all
+    /// below 0x21); each candidate is then checked exactly, so CR and other control bytes stay inside
+    /// their field, as in `split`, except one CR just before the LF (a CRLF line end).
+    ///
+    /// Only lines that start with a digit or `-` take this path (every record of the default format
+    /// and of most custom ones); anything else (a header, a blank line, a format whose first field is
+    /// text) takes the general path, which decides exactly.
     private mutating func scanSpaceSeparated(_ bytes: Span<UInt8>) {
         let roles = format.detected.layout.roleOfColumn
         let count = bytes.count
@@ -61,9 +65,7 @@ struct ChunkScanner {
             lineCount += 1
             let lineStart = i
             let first = bytes[i]
-            // A line that starts with a letter may be a header, and a line that starts with a
-            // space or a line end may be blank: the general path decides.
-            if LineScanning.isLetter(first) || first <= 0x20 {
+            if !((first >= 0x30 && first <= 0x39) || first == 0x2D) {
                 var end = lineStart
                 while end < count, bytes[end] != 0x0A { end += 1 }
                 let next = end + 1
@@ -83,9 +85,11 @@ struct ChunkScanner {
                     let q = p + candidates.trailingZeroBitCount >> 3
                     candidates &= candidates - 1
                     let byte = bytes[q]
-                    guard byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D else { continue }
-                    if q > fieldStart {
-                        fields.record(column, fieldStart, q, roles: roles)
+                    guard byte == 0x20 || byte == 0x0A || byte == 0x09 else { continue }
+                    // A CR just before the LF is the line end's, not the field's.
+                    let fieldEnd = byte == 0x0A && q > fieldStart && bytes[q - 1] == 0x0D ? q - 1 : q
+                    if fieldEnd > fieldStart {
+                        fields.record(column, fieldStart, fieldEnd, roles: roles)
                         column += 1
                     }
                     fieldStart = q + 1
@@ -100,9 +104,10 @@ struct ChunkScanner {
                 // The last bytes of the chunk, fewer than eight.
                 while p < count {
                     let byte = bytes[p]
-                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                        if p > fieldStart {
-                            fields.record(column, fieldStart, p, roles: roles)
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 {
+                        let fieldEnd = byte == 0x0A && p > fieldStart && bytes[p - 1] == 0x0D ? p - 1 : p
+                        if fieldEnd > fieldStart {
+                            fields.record(column, fieldStart, fieldEnd, roles: roles)
                             column += 1
                         }
                         fieldStart = p + 1
@@ -114,9 +119,10 @@ struct ChunkScanner {
                     p += 1
                 }
                 if lineEnd < 0 {
-                    // The last line without a line end.
-                    if count > fieldStart {
-                        fields.record(column, fieldStart, count, roles: roles)
+                    // The last line without a line end (a final CR still belongs to the line end).
+                    let fieldEnd = count > fieldStart && bytes[count - 1] == 0x0D ? count - 1 : count
+                    if fieldEnd > fieldStart {
+                        fields.record(column, fieldStart, fieldEnd, roles: roles)
                         column += 1
                     }
                     lineEnd = count

@@ -4,6 +4,14 @@ public struct InputFormat: Sendable, Equatable {
     public let detected: DetectedFormat
     /// The first header line's bytes (without line end), when the input has one.
     let headerLine: [UInt8]?
+    /// Its field names, to recognise a repeat written with other spacing.
+    let headerNames: [String]?
+
+    init(detected: DetectedFormat, headerLine: [UInt8]?) {
+        self.detected = detected
+        self.headerLine = headerLine
+        headerNames = headerLine.map { LineScanning.tokens($0.span, separator: detected.layout.separator) }
+    }
 
     /// Detects the format from the first non-blank line of `bytes` (nil when there is none yet).
     ///
@@ -29,10 +37,21 @@ public struct InputFormat: Sendable, Equatable {
         return InputFormat(detected: detected, headerLine: header)
     }
 
-    /// Whether `line` is exactly this input's header line.
+    /// Whether `line` is this input's header line: the same bytes, or (AWS text) the same field
+    /// names with other spacing.
     func isOwnHeader(_ line: Span<UInt8>) -> Bool {
-        guard let headerLine, headerLine.count == line.count else { return false }
-        for i in 0..<line.count where line[i] != headerLine[i] { return false }
-        return true
+        guard let headerLine, let headerNames else { return false }
+        if headerLine.count == line.count {
+            var same = true
+            for i in 0..<line.count where line[i] != headerLine[i] {
+                same = false
+                break
+            }
+            if same { return true }
+        }
+        // AWS text only (a CSV header repeats byte for byte or not at all), and only for lines that
+        // look like a header, which are rare: compare names.
+        guard detected.kind == .awsText, LineScanning.isHeaderLine(line) else { return false }
+        return LineScanning.tokens(line, separator: .spaces) == headerNames
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// A throwaway HTTP server for `ranges update`: `python3 -u -m http.server 0 --bind 127.0.0.1
@@ -50,7 +51,7 @@ enum LocalHTTPServer {
             guard server.isRunning else {
                 throw StartFailure(description: "python3 -m http.server exited with status \(server.terminationStatus)")
             }
-            try await Task.sleep(for: .milliseconds(20))
+            usleep(20000)  // blocking on purpose: Task.sleep can starve while other tests block both pool threads
         }
         throw StartFailure(description: "python3 -m http.server did not report its port within 90 s")
     }

@@ -1,0 +1,290 @@
+import Foundation
+
+/// A plain, slow, single-threaded implementation of the issue's rules for `summarize`, written
+/// independently of FlowEngine: each file is read whole as text, split into lines with Foundation,
+/// each line split into fields with `String.split`, and every address classified by
+/// `ReferenceRanges` (a linear scan over the entries). It yields the bytes services.csv and
+/// paths.csv must have, the record counts, and the malformed samples.
+///
+/// Rules (the issue's, restated): the first non-blank line decides the format (a comma: CSV; else
+/// AWS text, whose first line is a header when it is made of field names); repeated headers and
+/// blank lines are not data lines; `-` is missing; NODATA/SKIPDATA are counted, not aggregated;
+/// malformed lines are counted per file and the first 10 sampled.
+enum ReferenceSummarizer {
+    /// Why a line is malformed; `keyword` is what the engine's reason must mention.
+    enum Fault: String, Sendable, CaseIterable {
+        case fieldCount = "fields", srcaddr, dstaddr, packets, bytes, start, end, action, logStatus = "log-status"
+        var keyword: String { rawValue }
+    }
+
+    struct Sample: Sendable, Equatable {
+        let path: String
+        let line: Int
+        let fault: Fault
+        /// The line's first 200 bytes (`truncated` when it had more).
+        let text: String
+        var truncated = false
+    }
+
+    struct Counts: Sendable, Equatable {
+        var dataLines = 0, ok = 0, nodata = 0, skipdata = 0, malformed = 0, headers = 0, blank = 0
+        var missingCounters = 0
+    }
+
+    struct Output: Sendable {
+        var primaryServices: [UInt8] = []
+        var allServices: [UInt8] = []
+        var paths: [UInt8] = []
+        var counts = Counts()
+        var samples: [Sample] = []
+        /// Per file: malformed lines and lines (header and blank included).
+        var malformedPerFile: [Int] = []
+        var linesPerFile: [Int] = []
+    }
+
+    static let defaultFields = [
+        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets",
+        "bytes", "start", "end", "action", "log-status",
+    ]
+
+    /// Field names of VPC flow logs v2–v11 and transit-gateway logs (reference §4, §9).
+    static let knownFields: Set<String> = Set(
+        defaultFields + [
+            "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr", "region", "az-id",
+            "sublocation-type", "sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction",
+            "traffic-path", "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn",
+            "ecs-container-instance-id", "ecs-container-id", "ecs-second-container-id", "ecs-service-name",
+            "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id", "reject-reason", "resource-id",
+            "encryption-status", "instance-tag", "instance-tag-2", "interface-tag", "interface-tag-2", "asg-tag",
+            "asg-tag-2", "interface-type", "next-hop-interface-id", "next-hop-subnet-id", "next-hop-az-id",
+            "next-hop-vpc-id", "next-hop-interface-type", "resource-type", "tgw-id", "tgw-attachment-id",
+            "tgw-src-vpc-account-id", "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id",
+            "tgw-src-subnet-id", "tgw-dst-subnet-id", "tgw-src-eni", "tgw-dst-eni", "tgw-src-az-id", "tgw-dst-az-id",
+            "tgw-pair-attachment-id", "packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded",
+            "packets-lost-ttl-expired",
+        ])
+
+    /// Summarizes files read from disk (plain text only).
+    static func summarize(paths: [String], ranges: ReferenceRanges, fields: [String]? = nil) throws -> Output {
+        let files = try paths.map { ($0, String(decoding: try Data(contentsOf: URL(fileURLWithPath: $0)), as: UTF8.self)) }
+        return summarize(files: files, ranges: ranges, fields: fields)
+    }
+
+    /// Summarizes `(name, text)` inputs in order.
+    static func summarize(files: [(name: String, text: String)], ranges: ReferenceRanges, fields: [String]? = nil)
+        -> Output
+    {
+        var out = Output()
+        var counters = Counters()
+        for (name, text) in files {
+            // Split on U+000A by scalars: as Characters, "\r\n" is one grapheme and never equals "\n".
+            var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.last == "\r" ? String($0.dropLast()) : String($0) }
+            if text.unicodeScalars.last == "\n" || text.isEmpty { lines.removeLast() }
+            var state = FileState()
+            var malformed = 0
+            for (offset, line) in lines.enumerated() {
+                if let fault = readLine(line, &state, fields, &out.counts, &counters, ranges) {
+                    malformed += 1
+                    out.counts.malformed += 1
+                    if malformed <= 10 {
+                        let kept = String(decoding: Array(line.utf8.prefix(200)), as: UTF8.self)
+                        out.samples.append(
+                            Sample(path: name, line: offset + 1, fault: fault, text: kept, truncated: line.utf8.count > 200))
+                    }
+                }
+            }
+            out.malformedPerFile.append(malformed)
+            out.linesPerFile.append(lines.count)
+        }
+        out.primaryServices = servicesCSV(counters.primary)
+        out.allServices = servicesCSV(counters.all)
+        out.paths = pathsCSV(counters.paths)
+        return out
+    }
+
+    // MARK: - Lines
+
+    private struct FileState {
+        /// nil until the first non-blank line.
+        var isCSV: Bool?
+        var header: [String]?
+        var columns: [String: Int] = [:]
+        var fieldCount = 0
+    }
+
+    /// Sums per key: the key columns of a report row (side, region, service; or the five path
+    /// columns) → flows, packets, bytes.
+    private typealias Table = [[String]: [UInt64]]
+
+    private struct Counters {
+        var primary: Table = [:]
+        var all: Table = [:]
+        var paths: Table = [:]
+        var memo: [ReferenceAddress: (ReferenceRow, [ReferenceRow])] = [:]
+    }
+
+    private static let csvSpace = CharacterSet(charactersIn: " \t")
+
+    private static func tokens(_ line: String, csv: Bool) -> [String] {
+        csv
+            ? line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0).trimmingCharacters(in: csvSpace)
+            }
+            : line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    private static func isHeader(_ names: [String]) -> Bool {
+        let stripped = names.map(unwrap)
+        let shaped = stripped.allSatisfy { name in
+            guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
+            return name.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        }
+        return shaped && stripped.contains { knownFields.contains($0) }
+    }
+
+    private static func unwrap(_ name: String) -> String {
+        name.hasPrefix("${") && name.hasSuffix("}") ? String(name.dropFirst(2).dropLast()) : name
+    }
+
+    /// Reads one line; returns the fault when it is malformed.
+    private static func readLine(
+        _ line: String, _ state: inout FileState, _ fields: [String]?, _ counts: inout Counts,
+        _ counters: inout Counters, _ ranges: ReferenceRanges
+    ) -> Fault? {
+        if line.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            counts.blank += 1
+            return nil
+        }
+        if state.isCSV == nil {
+            let csv = line.contains(",")
+            state.isCSV = csv
+            let first = tokens(line, csv: csv)
+            var names: [String]
+            if csv {
+                if ReferenceAddress.parse(first[0]) != nil {
+                    names = ["srcaddr", "dstaddr"] + Array(repeating: "", count: max(0, first.count - 2))
+                } else {
+                    names = first.map { $0.lowercased() }
+                    if !names.contains("srcaddr") && !names.contains("dstaddr") && names.count >= 2 {
+                        names[0] = "srcaddr"
+                        names[1] = "dstaddr"
+                    }
+                    state.header = first
+                }
+            } else if isHeader(first) {
+                names = first.map(unwrap)
+                state.header = first
+            } else {
+                names = fields ?? defaultFields
+            }
+            state.fieldCount = names.count
+            for (column, name) in names.enumerated() where state.columns[name] == nil { state.columns[name] = column }
+            if state.header != nil {
+                counts.headers += 1
+                return nil
+            }
+        }
+        let fields = tokens(line, csv: state.isCSV!)
+        if fields == state.header {
+            counts.headers += 1
+            return nil
+        }
+        counts.dataLines += 1
+        return record(fields, state, &counts, &counters, ranges)
+    }
+
+    private static func record(
+        _ f: [String], _ state: FileState, _ counts: inout Counts, _ counters: inout Counters,
+        _ ranges: ReferenceRanges
+    ) -> Fault? {
+        guard f.count == state.fieldCount else { return .fieldCount }
+        func value(_ name: String) -> String? { state.columns[name].map { f[$0] } }
+        let srcText = value("srcaddr")!
+        let dstText = value("dstaddr")!
+        if let status = value("log-status") {
+            switch status {
+            case "OK": break
+            case "NODATA":
+                counts.nodata += 1
+                return nil
+            case "SKIPDATA":
+                counts.skipdata += 1
+                return nil
+            default: return .logStatus
+            }
+        } else if srcText == "-" && dstText == "-" {
+            counts.nodata += 1
+            return nil
+        }
+        guard let src = ReferenceAddress.parse(srcText) else { return .srcaddr }
+        guard let dst = ReferenceAddress.parse(dstText) else { return .dstaddr }
+        func number(_ name: String) -> (ok: Bool, value: UInt64, missing: Bool) {
+            guard let text = value(name) else { return (true, 0, false) }
+            if text == "-" { return (true, 0, true) }
+            guard !text.isEmpty, text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }), let v = UInt64(text)
+            else { return (false, 0, false) }
+            return (true, v, false)
+        }
+        let packets = number("packets")
+        guard packets.ok else { return .packets }
+        let bytes = number("bytes")
+        guard bytes.ok else { return .bytes }
+        guard number("start").ok else { return .start }
+        guard number("end").ok else { return .end }
+        let action = value("action") ?? "-"
+        guard ["ACCEPT", "REJECT", "-"].contains(action) else { return .action }
+
+        counts.ok += 1
+        if packets.missing || bytes.missing { counts.missingCounters += 1 }
+        let values: [UInt64] = [1, packets.value, bytes.value]
+        var keys: [ReferenceRow] = []
+        for (side, address) in [("src", src), ("dst", dst)] {
+            if counters.memo[address] == nil {
+                counters.memo[address] = ranges.classify(address)
+            }
+            let (primary, all) = counters.memo[address]!
+            keys.append(primary)
+            add(&counters.primary, [side, primary.region, primary.service], values)
+            for row in all { add(&counters.all, [side, row.region, row.service], values) }
+        }
+        add(&counters.paths, [keys[0].region, keys[0].service, keys[1].region, keys[1].service, action], values)
+        return nil
+    }
+
+    private static func add(_ table: inout Table, _ key: [String], _ values: [UInt64]) {
+        let old = table[key] ?? [0, 0, 0]
+        table[key] = [old[0] &+ values[0], old[1] &+ values[1], old[2] &+ values[2]]
+    }
+
+    // MARK: - CSV
+
+    private static func servicesCSV(_ table: Table) -> [UInt8] {
+        render(header: "side,region,service,flows,packets,bytes", table)
+    }
+
+    private static func pathsCSV(_ table: Table) -> [UInt8] {
+        render(header: "src_region,src_service,dst_region,dst_service,action,flows,packets,bytes", table)
+    }
+
+    /// Rows sorted by bytes descending, then by the key columns in byte order.
+    private static func render(header: String, _ table: Table) -> [UInt8] {
+        let rows = table.map { (key: $0.key, values: $0.value) }
+            .filter { $0.values[0] > 0 }
+            .sorted { a, b in
+                if a.values[2] != b.values[2] { return a.values[2] > b.values[2] }
+                for (x, y) in zip(a.key, b.key) where x != y { return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) }
+                return false
+            }
+        var text = header + "\n"
+        for row in rows {
+            let values = row.values.map { String($0) }
+            text += (row.key + values).joined(separator: ",") + "\n"
+        }
+        return Array(text.utf8)
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}
