@@ -134,9 +134,11 @@ public enum SummaryReport {
             let rows = services.filter { $0.side == side }.prefix(top)
             guard !rows.isEmpty else { continue }
             lines.append("\(title):")
-            let width = rows.map { $0.region.count + $0.service.count + 1 }.max() ?? 0
-            for row in rows {
-                lines.append("  \("\(row.region) \(row.service)".padded(width))  \(grouped(Int(row.bytes))) bytes, \(grouped(Int(row.flows))) flows")
+            let names = rows.map { $0.region == "-" ? $0.service : "\($0.region) \($0.service)" }
+            let width = names.map(\.count).max() ?? 0
+            for (name, row) in zip(names, rows) {
+                lines.append(
+                    "  \(name.padded(width))  \(grouped(Int(row.bytes))) bytes, \(counted(Int(row.flows), "flow"))")
             }
         }
         for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }
@@ -169,6 +171,9 @@ public enum SummaryReport {
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(year)-\(two(month))-\(two(day))T\(two(Int64(rest / 3600))):\(two(Int64(rest / 60 % 60))):\(two(Int64(rest % 60)))Z"
     }
+
+    /// "1 flow", "2,000 flows".
+    static func counted(_ value: Int, _ noun: String) -> String { "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")" }
 
     /// 1234567 → "1,234,567".
     static func grouped(_ value: Int) -> String {
