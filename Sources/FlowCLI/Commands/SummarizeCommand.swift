@@ -64,6 +64,13 @@ enum SummarizeCommand {
             jobs: jobCount, chunkSize: chunk, fields: fields, failFast: arguments.flag("fail-fast"),
             allowMapping: !arguments.flag("no-mmap"))
 
+        // The report folder is made first, so a bad --output fails now, not after a night's work.
+        do {
+            try AtomicFile.createDirectory(outputDirectory)
+        } catch {
+            throw CLIError.io(error, isInput: false)
+        }
+
         Interrupt.install()
         let quietRun = arguments.flag("quiet")
         var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
@@ -81,7 +88,6 @@ enum SummarizeCommand {
         let services = ServicesReport.rows(result, attribution: mode)
         let run = RunInfo(version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode)
         do {
-            try AtomicFile.createDirectory(outputDirectory)
             try AtomicFile.write([
                 ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
                 ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(result))),
