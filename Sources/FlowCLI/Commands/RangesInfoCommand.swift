@@ -86,21 +86,6 @@ enum OutputFormat {
     }
 }
 
-/// The provenance block every JSON output carries.
-enum ProvenanceJSON {
-    static func value(_ provenance: RangesProvenance) -> JSONValue {
-        .object([
-            .init(key: "ranges_file", value: .string(provenance.path)),
-            .init(key: "sync_token", value: .string(provenance.syncToken)),
-            .init(key: "create_date", value: .string(provenance.createDate)),
-            .init(key: "ipv4_entries", value: .int(provenance.ipv4Entries)),
-            .init(key: "ipv6_entries", value: .int(provenance.ipv6Entries)),
-            .init(key: "labels_file", value: provenance.labelsPath.map(JSONValue.string) ?? .null),
-            .init(key: "label_entries", value: .int(provenance.labelEntries)),
-        ])
-    }
-}
-
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self

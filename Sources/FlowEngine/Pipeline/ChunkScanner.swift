@@ -86,14 +86,7 @@ struct ChunkScanner {
                     candidates &= candidates - 1
                     let byte = bytes[q]
                     guard byte == 0x20 || byte == 0x0A || byte == 0x09 else { continue }
-                    // A CR just before the LF is the line end's, not the field's.
-                    let fieldEnd = byte == 0x0A && q > fieldStart && bytes[q - 1] == 0x0D ? q - 1 : q
-                    if fieldEnd > fieldStart {
-                        fields.record(column, fieldStart, fieldEnd, roles: roles)
-                        column += 1
-                    }
-                    fieldStart = q + 1
-                    if byte == 0x0A {
+                    if Self.closeField(bytes, q, byte, &fieldStart, &column, &fields, roles) {
                         lineEnd = q
                         break words
                     }
@@ -104,17 +97,11 @@ struct ChunkScanner {
                 // The last bytes of the chunk, fewer than eight.
                 while p < count {
                     let byte = bytes[p]
-                    if byte == 0x20 || byte == 0x0A || byte == 0x09 {
-                        let fieldEnd = byte == 0x0A && p > fieldStart && bytes[p - 1] == 0x0D ? p - 1 : p
-                        if fieldEnd > fieldStart {
-                            fields.record(column, fieldStart, fieldEnd, roles: roles)
-                            column += 1
-                        }
-                        fieldStart = p + 1
-                        if byte == 0x0A {
-                            lineEnd = p
-                            break
-                        }
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09,
+                        Self.closeField(bytes, p, byte, &fieldStart, &column, &fields, roles)
+                    {
+                        lineEnd = p
+                        break
                     }
                     p += 1
                 }
@@ -134,6 +121,23 @@ struct ChunkScanner {
             if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             judge(bytes, lineStart..<contentEnd, number: lineCount)
         }
+    }
+
+    /// Handles the separator `byte` (space, tab or LF) at `q`: records the field before it, if any
+    /// (a CR just before an LF belongs to the line end, not the field), and says whether the line
+    /// ended.
+    @inline(__always)
+    private static func closeField(
+        _ bytes: Span<UInt8>, _ q: Int, _ byte: UInt8, _ fieldStart: inout Int, _ column: inout Int,
+        _ fields: inout RecordFields, _ roles: [Int8]
+    ) -> Bool {
+        let fieldEnd = byte == 0x0A && q > fieldStart && bytes[q - 1] == 0x0D ? q - 1 : q
+        if fieldEnd > fieldStart {
+            fields.record(column, fieldStart, fieldEnd, roles: roles)
+            column += 1
+        }
+        fieldStart = q + 1
+        return byte == 0x0A
     }
 
     /// The high bit of each byte of `word` that is below 0x21, and no other bit. Exact: adding 0x5F

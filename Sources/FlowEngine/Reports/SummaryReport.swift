@@ -14,6 +14,21 @@ public struct RunInfo: Sendable {
     }
 }
 
+/// The ranges' provenance as JSON, the same block in every JSON output.
+public enum ProvenanceJSON {
+    public static func value(_ provenance: RangesProvenance) -> JSONValue {
+        .object([
+            .init(key: "ranges_file", value: .string(provenance.path)),
+            .init(key: "sync_token", value: .string(provenance.syncToken)),
+            .init(key: "create_date", value: .string(provenance.createDate)),
+            .init(key: "ipv4_entries", value: .int(provenance.ipv4Entries)),
+            .init(key: "ipv6_entries", value: .int(provenance.ipv6Entries)),
+            .init(key: "labels_file", value: provenance.labelsPath.map(JSONValue.string) ?? .null),
+            .init(key: "label_entries", value: .int(provenance.labelEntries)),
+        ])
+    }
+}
+
 /// `summary.json` and the short human summary.
 public enum SummaryReport {
     /// Version of the summary.json layout; raised when a field changes meaning.
@@ -94,17 +109,7 @@ public enum SummaryReport {
                     .init(key: "bytes", value: .int(totals.bytes)),
                 ])),
             .init(key: "time_span", value: span),
-            .init(
-                key: "ranges",
-                value: .object([
-                    .init(key: "file", value: .string(provenance.path)),
-                    .init(key: "sync_token", value: .string(provenance.syncToken)),
-                    .init(key: "create_date", value: .string(provenance.createDate)),
-                    .init(key: "ipv4_entries", value: .int(provenance.ipv4Entries)),
-                    .init(key: "ipv6_entries", value: .int(provenance.ipv6Entries)),
-                    .init(key: "labels_file", value: provenance.labelsPath.map(JSONValue.string) ?? .null),
-                    .init(key: "label_entries", value: .int(provenance.labelEntries)),
-                ])),
+            .init(key: "ranges", value: ProvenanceJSON.value(provenance)),
             .init(
                 key: "run",
                 value: .object([
