@@ -88,7 +88,7 @@ struct EndToEndBenchmark {
     func write(archive: String, csv: String) throws {
         try AtomicFile.createDirectory(archive)
         try AtomicFile.write(Array(csv.utf8), to: "\(archive)/\(label).csv")
-        let cpu = (try? FileReading.readAll("/proc/cpuinfo")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let cpu = (try? FileReading.readToEnd("/proc/cpuinfo")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let model = cpu.split(separator: "\n").first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingPrefixSpaces() } ?? "unknown"
         let environment = """
             command: \(CommandLine.arguments.joined(separator: " "))

@@ -29,6 +29,13 @@ public enum FileReading {
         }
     }
 
+    /// Reads a file that reports no size (procfs, a named pipe) by reading it to its end.
+    public static func readToEnd(_ path: String) throws(FileSystemError) -> [UInt8] {
+        let fd = try Syscall.open(path, O_RDONLY)
+        defer { Syscall.close(fd) }
+        return try readAll(fileDescriptor: fd, name: path)
+    }
+
     /// Reads standard input to its end.
     public static func readStandardInput() throws(FileSystemError) -> [UInt8] {
         try readAll(fileDescriptor: 0, name: "<stdin>")
