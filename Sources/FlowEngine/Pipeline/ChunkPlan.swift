@@ -12,21 +12,31 @@ public enum ChunkPlan {
     public static func ranges<E: Error>(count: Int, size: Int, newline: (Int) throws(E) -> Int?) throws(E)
         -> [Range<Int>]
     {
-        precondition(size >= 1, "chunk size must be positive")
         var result: [Range<Int>] = []
         var start = 0
         while start < count {
-            var end = count
-            if count - start > size, let found = try newline(start + size - 1) {
-                end = found + 1
-            }
-            result.append(start..<end)
-            start = end
+            let range = try next(from: start, count: count, size: size, newline: newline)
+            result.append(range)
+            start = range.upperBound
         }
         #if DEBUG
             checkInvariants(result, count: count)
         #endif
         return result
+    }
+
+    /// The chunk that starts at `start`: the rule itself. Planning one chunk at a time keeps the
+    /// planner from touching (and so paging in) a byte at every boundary of a large file up front.
+    /// - Precondition: `0 <= start < count`, `size >= 1`.
+    public static func next<E: Error>(from start: Int, count: Int, size: Int, newline: (Int) throws(E) -> Int?)
+        throws(E) -> Range<Int>
+    {
+        precondition(size >= 1 && start >= 0 && start < count, "chunk size must be positive, start inside the file")
+        var end = count
+        if count - start > size, let found = try newline(start + size - 1) {
+            end = found + 1
+        }
+        return start..<end
     }
 
     /// The chunks of `bytes` held in memory.

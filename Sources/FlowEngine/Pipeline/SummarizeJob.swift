@@ -26,7 +26,7 @@ public enum SummarizeJob {
         let clock = ContinuousClock()
         let started = clock.now
         var state = MergeState(sources: sources, classCount: index.classCount)
-        var plan = WorkPlanner(sources: sources, options: options, state: state)
+        var plan = WorkPlanner(sources: sources, options: options)
         state.bytesTotal = plan.bytesTotal
 
         await withTaskGroup(of: ItemResult.self) { group in

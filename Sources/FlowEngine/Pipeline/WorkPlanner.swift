@@ -8,14 +8,14 @@ struct WorkPlanner {
     private let sources: [InputSource]
     private let options: SummarizeOptions
     private var next = 0
-    /// The plain file being cut into chunks.
-    private var current: (file: Int, mapped: MappedFile, format: InputFormat, ranges: [Range<Int>], ordinal: Int)?
+    /// The plain file being cut into chunks, one at a time (see `ChunkPlan.next`).
+    private var current: (file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int)?
     /// Standard input, while it is being read.
     private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int)?
     /// Total bytes of the regular files, for progress.
     let bytesTotal: Int
 
-    init(sources: [InputSource], options: SummarizeOptions, state: MergeState) {
+    init(sources: [InputSource], options: SummarizeOptions) {
         self.sources = sources
         self.options = options
         bytesTotal = sources.reduce(0) { total, source in
@@ -28,10 +28,21 @@ struct WorkPlanner {
     mutating func next(_ state: inout MergeState) -> WorkItem? {
         while true {
             if var chunking = current {
-                if chunking.ordinal < chunking.ranges.count {
-                    let range = chunking.ranges[chunking.ordinal]
-                    let item = WorkItem.chunk(file: chunking.file, ordinal: chunking.ordinal, chunking.mapped, range, chunking.format)
+                let mapped = chunking.mapped
+                if chunking.nextStart < mapped.count {
+                    let range: Range<Int>
+                    do {
+                        range = try ChunkPlan.next(from: chunking.nextStart, count: mapped.count, size: options.chunkSize) {
+                            (offset) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: offset)
+                        }
+                    } catch {
+                        state.fail(chunking.file, InputFailure(kind: .ioError, message: error.description))
+                        current = nil
+                        continue
+                    }
+                    let item = WorkItem.chunk(file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format)
                     chunking.ordinal += 1
+                    chunking.nextStart = range.upperBound
                     current = chunking
                     return item
                 }
@@ -67,14 +78,11 @@ struct WorkPlanner {
             }
             guard let format = try detectFormat(mapped, path) else {
                 // Nothing but blank lines: still counted (as blank lines) by one chunk.
-                current = (file, mapped, GzipItem.placeholderFormat, ChunkPlan.ranges(count: mapped.count, size: options.chunkSize) { (_) throws(Never) -> Int? in nil }, 0)
+                current = (file, mapped, GzipItem.placeholderFormat, 0, 0)
                 return nil
             }
             state.outcomes[file].format = format.detected.kind
-            let ranges = try ChunkPlan.ranges(count: mapped.count, size: options.chunkSize) { (offset) throws(FileSystemError) -> Int? in
-                try Self.newline(in: mapped, from: offset)
-            }
-            current = (file, mapped, format, ranges, 0)
+            current = (file, mapped, format, 0, 0)
             return nil
         } catch let error as FileSystemError {
             state.fail(file, InputFailure(kind: error.code == .ioError ? .ioError : .cannotOpen, message: error.description))
