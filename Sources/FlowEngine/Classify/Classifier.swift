@@ -40,7 +40,7 @@ public struct Classifier: Sendable {
         public var malformed = 0
         /// The first `sampleLimit` malformed lines.
         public var samples: [MalformedRecord] = []
-        public static let sampleLimit = 10
+        public static let sampleLimit = MalformedRecord.samplesPerInput
 
         public init() {}
     }

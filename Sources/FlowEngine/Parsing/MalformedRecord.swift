@@ -1,5 +1,8 @@
 /// A line that could not be read as a record: kept as a sample with where and why.
 public struct MalformedRecord: Sendable, Hashable {
+    /// How many malformed lines are kept as samples per input (the rest are counted).
+    public static let samplesPerInput = 10
+
     /// How many characters of the line a sample keeps.
     public static let sampleLength = 200
 

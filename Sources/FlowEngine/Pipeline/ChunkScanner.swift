@@ -23,7 +23,6 @@ struct ChunkScanner {
     var lineCount = 0
     private var fields = RecordFields()
 
-    static let sampleLimit = 10
 
     init(index: PrefixIndex, keys: ServiceKeys, format: InputFormat) {
         self.index = index
@@ -196,7 +195,7 @@ struct ChunkScanner {
 
     private mutating func malformed(_ bytes: Span<UInt8>, _ line: Range<Int>, _ number: Int, _ reason: String) {
         aggregate.records.malformed += 1
-        if samples.count < Self.sampleLimit {
+        if samples.count < MalformedRecord.samplesPerInput {
             samples.append(
                 ChunkSample(
                     line: number,

@@ -12,7 +12,7 @@ enum GzipItem {
             return ItemResult(file: file, ordinal: 0, bytes: mapped.count, failure: InputFailure(kind: .ioError, message: error.description))
         }
         var blocks = LineBlockReader(.gzip(reader), blockSize: options.gzipBlockSize)
-        var scanner = ChunkScanner(index: index, keys: keys, format: placeholderFormat)
+        var scanner = ChunkScanner(index: index, keys: keys, format: .blankOnly)
         var detected: InputFormat?
         var failure: InputFailure?
         do {
@@ -39,8 +39,4 @@ enum GzipItem {
         result.absoluteLines = true
         return result
     }
-
-    /// The format used for blank lines before the first real line (it never reads a record).
-    static let placeholderFormat = InputFormat(
-        detected: DetectedFormat(kind: .awsText, layout: .defaultFormat, firstLineIsHeader: false), headerLine: nil)
 }

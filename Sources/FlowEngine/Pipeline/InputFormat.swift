@@ -13,6 +13,11 @@ public struct InputFormat: Sendable, Equatable {
         headerNames = headerLine.map { LineScanning.tokens($0.span, separator: detected.layout.separator) }
     }
 
+    /// The format of input read before its first non-blank line (streams detect late): only blank
+    /// lines are read with it, so it never judges a record.
+    static let blankOnly = InputFormat(
+        detected: DetectedFormat(kind: .awsText, layout: .defaultFormat, firstLineIsHeader: false), headerLine: nil)
+
     /// Detects the format from the first non-blank line of `bytes` (nil when there is none yet).
     ///
     /// - Returns: the format and the byte offset just past the header line (0 without header).

@@ -59,7 +59,7 @@ struct MergeState {
             let located = samples[file].map { ordinal, sample in
                 sample.record.located(path: sources[file].name, line: (ordinal.map { offsets[$0] } ?? 0) + sample.line)
             }
-            placed += located.sorted { $0.line < $1.line }.prefix(ChunkScanner.sampleLimit)
+            placed += located.sorted { $0.line < $1.line }.prefix(MalformedRecord.samplesPerInput)
         }
         return SummarizeResult(
             aggregate: aggregate, inputs: outcomes, samples: placed, interrupted: interrupted,

@@ -78,7 +78,7 @@ struct WorkPlanner {
             }
             guard let format = try detectFormat(mapped, path) else {
                 // Nothing but blank lines: still counted (as blank lines) by one chunk.
-                current = (file, mapped, GzipItem.placeholderFormat, 0, 0)
+                current = (file, mapped, InputFormat.blankOnly, 0, 0)
                 return nil
             }
             state.outcomes[file].format = format.detected.kind
@@ -171,7 +171,7 @@ struct WorkPlanner {
                 }
             }
             let item = WorkItem.buffer(
-                file: input.file, ordinal: input.ordinal, input.reader.copy(range), input.format ?? GzipItem.placeholderFormat)
+                file: input.file, ordinal: input.ordinal, input.reader.copy(range), input.format ?? InputFormat.blankOnly)
             input.ordinal += 1
             return item
         } catch {
