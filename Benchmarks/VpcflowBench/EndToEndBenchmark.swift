@@ -28,7 +28,7 @@ struct EndToEndBenchmark {
 
     func run() throws {
         var rows: [Row] = []
-        let output = "/tmp/vpcflow-bench-\(ProcessIdentity.current)"
+        let output = "/tmp/vpcflow-bench-\(ProcessControl.processIdentifier)"
         for jobCount in jobs {
             let command =
                 [vpcflow, "summarize", "--quiet", "--ranges", rangesPath, "--jobs", String(jobCount), "--output", output]
@@ -104,10 +104,6 @@ struct EndToEndBenchmark {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-enum ProcessIdentity {
-    static var current: Int { Int(ResourceUsage.processIdentifier) }
 }
 
 enum Toolchain {

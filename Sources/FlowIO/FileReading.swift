@@ -67,3 +67,17 @@ public enum FileReading {
         return text.isEmpty ? nil : text
     }
 }
+
+extension FileReading {
+    /// Reads from a descriptor into `buffer[offset...]`; returns how many bytes (0 at the end).
+    public static func read(fileDescriptor fd: Int32, name: String, into buffer: inout [UInt8], from offset: Int)
+        throws(FileSystemError) -> Int
+    {
+        guard offset < buffer.count else { return 0 }
+        return try buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(FileSystemError) in
+                try Syscall.read(fd, UnsafeMutableRawBufferPointer(rebasing: raw[offset...]), name)
+            }
+        }.get()
+    }
+}

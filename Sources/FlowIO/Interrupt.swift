@@ -25,36 +25,4 @@ public enum Interrupt {
 
     /// Whether SIGINT has arrived.
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
-
-    /// For tests: sets the flag as a SIGINT would.
-    public static func request() { flag.store(true, ordering: .relaxed) }
-}
-
-/// Resource figures for reports and benchmarks.
-public enum ResourceUsage {
-    /// The process's peak resident set size in bytes (getrusage's ru_maxrss).
-    public static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024
-    }
-}
-
-extension FileReading {
-    /// Reads from a descriptor into `buffer[offset...]`; returns how many bytes (0 at the end).
-    public static func read(fileDescriptor fd: Int32, name: String, into buffer: inout [UInt8], from offset: Int)
-        throws(FileSystemError) -> Int
-    {
-        guard offset < buffer.count else { return 0 }
-        return try buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(FileSystemError) in
-                try Syscall.read(fd, UnsafeMutableRawBufferPointer(rebasing: raw[offset...]), name)
-            }
-        }.get()
-    }
-}
-
-extension ResourceUsage {
-    /// This process's id.
-    public static var processIdentifier: Int32 { getpid() }
 }

@@ -9,4 +9,7 @@ public enum ProcessControl {
 extension ProcessControl {
     /// Processors online now (the default number of jobs).
     public static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// This process's id.
+    public static var processIdentifier: Int32 { getpid() }
 }

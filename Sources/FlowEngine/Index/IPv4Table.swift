@@ -4,7 +4,7 @@
 /// `level1[a >> 16]` is either a class or, with the top bit set, the number of a 256-slot block in
 /// `blocks`, indexed by the next 8 bits; a block slot is again a class or a block for the last 8
 /// bits. A /16 whose addresses all share one class costs one slot; only /16s (and /24s) that are
-/// split by prefix boundaries get blocks. On the real snapshot the table takes about 0.5 to 4 MB.
+/// split by prefix boundaries get blocks.
 ///
 /// Built from the flattened intervals, so it answers exactly what `IntervalSweep.lookup` answers
 /// (checked in debug builds by `PrefixIndex.checkInvariants`).
@@ -74,7 +74,4 @@ struct IPv4Table: Sendable {
         }
         return AddressClass(rawValue: slot)
     }
-
-    /// Bytes held by the table.
-    var byteCount: Int { (level1.count + blocks.count) * 4 }
 }
