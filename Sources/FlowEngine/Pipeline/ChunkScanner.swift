@@ -22,6 +22,8 @@ struct ChunkScanner {
     /// Lines in the chunk, including blank and header lines.
     var lineCount = 0
     private var fields = RecordFields()
+    /// OK records whose classes are not looked up yet; empty whenever `scan` returns.
+    private var pending = PendingRecords()
 
 
     init(index: PrefixIndex, keys: ServiceKeys, format: InputFormat) {
@@ -34,6 +36,7 @@ struct ChunkScanner {
     /// Counts every line of `bytes`.
     /// - Precondition: `bytes` holds whole lines (see `ChunkPlan`).
     mutating func scan(_ bytes: Span<UInt8>) {
+        defer { pending.flush(into: &aggregate, index: index, keys: keys) }
         if format.detected.layout.separator == .spaces {
             scanSpaceSeparated(bytes)
         } else {
@@ -58,6 +61,7 @@ struct ChunkScanner {
     /// text) takes the general path, which decides exactly.
     private mutating func scanSpaceSeparated(_ bytes: Span<UInt8>) {
         let roles = format.detected.layout.roleOfColumn
+        let isDefaultFormat = roles == RecordLayout.defaultFormat.roleOfColumn
         let count = bytes.count
         var i = 0
         while i < count {
@@ -70,6 +74,15 @@ struct ChunkScanner {
                 let next = end + 1
                 if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
                 consume(bytes, lineStart..<end, number: lineCount)
+                i = next
+                continue
+            }
+            if let (record, next) =
+                isDefaultFormat
+                ? RecordReader.readDefaultFormat(bytes, from: i) : RecordReader.readFused(bytes, from: i, roles: roles)
+            {
+                aggregate.records.dataLines += 1
+                countOK(record)
                 i = next
                 continue
             }
@@ -174,23 +187,23 @@ struct ChunkScanner {
     private mutating func judge(_ bytes: Span<UInt8>, _ line: Range<Int>, number: Int) {
         aggregate.records.dataLines += 1
         switch RecordReader.read(bytes, fields, layout: format.detected.layout) {
-        case .ok(let record):
-            aggregate.records.ok += 1
-            if record.missingCounters { aggregate.records.missingCounters += 1 }
-            if let start = record.start { aggregate.firstStart = min(aggregate.firstStart, start) }
-            if let end = record.end { aggregate.lastEnd = max(aggregate.lastEnd, end) }
-            let sourceClass = index.addressClass(of: record.source)
-            let destinationClass = index.addressClass(of: record.destination)
-            let pathKey = PathKey.make(
-                source: keys.primaryKey(sourceClass), destination: keys.primaryKey(destinationClass),
-                action: record.action)
-            aggregate.add(
-                source: sourceClass, destination: destinationClass, pathKey: pathKey, packets: record.packets,
-                bytes: record.bytes)
+        case .ok(let record): countOK(record)
         case .nodata: aggregate.records.nodata += 1
         case .skipdata: aggregate.records.skipdata += 1
         case .malformed(let reason): malformed(bytes, line, number, reason)
         }
+    }
+
+    /// Counts an OK record (its data line is already counted): the record counts at once, its
+    /// addresses and counters when the batch is flushed.
+    @inline(__always)
+    private mutating func countOK(_ record: FlowRecord) {
+        aggregate.records.ok += 1
+        if record.missingCounters { aggregate.records.missingCounters += 1 }
+        if let start = record.start { aggregate.firstStart = min(aggregate.firstStart, start) }
+        if let end = record.end { aggregate.lastEnd = max(aggregate.lastEnd, end) }
+        pending.append(record, index: index)
+        if pending.isFull { pending.flush(into: &aggregate, index: index, keys: keys) }
     }
 
     private mutating func malformed(_ bytes: Span<UInt8>, _ line: Range<Int>, _ number: Int, _ reason: String) {

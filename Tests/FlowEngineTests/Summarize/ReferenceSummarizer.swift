@@ -131,7 +131,7 @@ enum ReferenceSummarizer {
             ? line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
                 String($0).trimmingCharacters(in: csvSpace)
             }
-            : line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            : line.unicodeScalars.split(omittingEmptySubsequences: true) { $0 == " " || $0 == "\t" }.map(String.init)
     }
 
     private static func isHeader(_ names: [String]) -> Bool {

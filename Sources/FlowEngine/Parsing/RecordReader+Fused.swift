@@ -1,0 +1,200 @@
+/// The fast path for AWS space-separated records: one forward pass that finds the fields and reads
+/// the values together, eight bytes at a time where it can.
+///
+/// It takes only the common, plain shape of a line: fields separated by exactly one space, the line
+/// ended by a bare LF, as many fields as the layout, log-status `OK` (when the layout has it), both
+/// addresses valid, counters and timestamps decimal (at most 16 digits) or `-`, the action
+/// `ACCEPT`, `REJECT` or `-`. Anything else (tabs, runs of spaces, CR, NODATA and SKIPDATA, a
+/// malformed field, a line near the end of the chunk) makes it give up, and the line is judged by
+/// the exact path (`RecordLayout.split` or the scanner, then `RecordReader.read`).
+///
+/// So it never decides anything the exact path would decide differently: when it returns a record,
+/// `read` would have returned `.ok` with the same values. The tests hold it to the reference
+/// summarizer on lines mutated at random around every rule.
+extension RecordReader {
+    /// Reads the line that starts at `start`, in any space-separated layout (`roles`: the role of
+    /// each column, as `RecordLayout.roleOfColumn`).
+    /// - Returns: the record and the offset just past the line's LF, or nil to send the line to the
+    ///   exact path.
+    /// - Complexity: O(line length); no allocation.
+    @inline(__always)
+    static func readFused(_ bytes: Span<UInt8>, from start: Int, roles: [Int8]) -> (record: FlowRecord, next: Int)? {
+        var record = FlowRecord.fusedDefault
+        let lastColumn = roles.count - 1
+        var p = start
+        for column in 0...lastColumn {
+            let end: Int
+            switch roles[column] {
+            case 0: end = addressField(bytes, p, &record.source)
+            case 1: end = addressField(bytes, p, &record.destination)
+            case 2: end = counterField(bytes, p, &record.packets, &record.missingCounters)
+            case 3: end = counterField(bytes, p, &record.bytes, &record.missingCounters)
+            case 4: end = timeField(bytes, p, &record.start)
+            case 5: end = timeField(bytes, p, &record.end)
+            case 6: end = actionField(bytes, p, &record.action)
+            case 7: end = statusField(bytes, p)
+            default: end = skipField(bytes, p)
+            }
+            p = after(bytes, end, column == lastColumn ? 0x0A : 0x20)
+            guard p >= 0 else { return nil }
+        }
+        return (record, p)
+    }
+
+    /// `readFused` for the default format (version 2: `version account-id interface-id srcaddr
+    /// dstaddr srcport dstport protocol packets bytes start end action log-status`), the bulk of
+    /// real flow logs, written out field by field so that no column is dispatched at run time.
+    @inline(__always)
+    static func readDefaultFormat(_ bytes: Span<UInt8>, from start: Int) -> (record: FlowRecord, next: Int)? {
+        var r = FlowRecord.fusedDefault
+        let space: UInt8 = 0x20
+        var p = after(bytes, skipField(bytes, start), space)  // version
+        guard p >= 0 else { return nil }
+        p = after(bytes, skipField(bytes, p), space)  // account-id
+        guard p >= 0 else { return nil }
+        p = after(bytes, skipField(bytes, p), space)  // interface-id
+        guard p >= 0 else { return nil }
+        p = after(bytes, addressField(bytes, p, &r.source), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, addressField(bytes, p, &r.destination), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, skipField(bytes, p), space)  // srcport
+        guard p >= 0 else { return nil }
+        p = after(bytes, skipField(bytes, p), space)  // dstport
+        guard p >= 0 else { return nil }
+        p = after(bytes, skipField(bytes, p), space)  // protocol
+        guard p >= 0 else { return nil }
+        p = after(bytes, counterField(bytes, p, &r.packets, &r.missingCounters), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, counterField(bytes, p, &r.bytes, &r.missingCounters), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, timeField(bytes, p, &r.start), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, timeField(bytes, p, &r.end), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, actionField(bytes, p, &r.action), space)
+        guard p >= 0 else { return nil }
+        p = after(bytes, statusField(bytes, p), 0x0A)
+        guard p >= 0 else { return nil }
+        return (r, p)
+    }
+
+    // Each field reader takes the offset `p` of a field's first byte, stores what it read, and
+    // returns the offset of the first byte after the field, or -1 when the field is not what the
+    // fast path takes. `after` then checks the separator.
+
+    /// The offset after the separator `separator` at `end`, or -1 when `end` is -1 or holds
+    /// another byte.
+    @inline(__always)
+    private static func after(_ bytes: Span<UInt8>, _ end: Int, _ separator: UInt8) -> Int {
+        end >= 0 && end < bytes.count && bytes[end] == separator ? end + 1 : -1
+    }
+
+    /// A field that is not read: it ends at its first byte below 0x21, and is not empty.
+    @inline(__always)
+    private static func skipField(_ bytes: Span<UInt8>, _ p: Int) -> Int {
+        let end = fieldEnd(bytes, p)
+        return end > p ? end : -1
+    }
+
+    /// An address, by the exact parsers.
+    @inline(__always)
+    private static func addressField(_ bytes: Span<UInt8>, _ p: Int, _ address: inout IPAddress) -> Int {
+        let end = fieldEnd(bytes, p)
+        guard end > p, let value = IPAddress.parse(bytes, p..<end) else { return -1 }
+        address = value
+        return end
+    }
+
+    /// packets or bytes: a decimal, or `-` (0, and `missing` set).
+    @inline(__always)
+    private static func counterField(_ bytes: Span<UInt8>, _ p: Int, _ value: inout UInt64, _ missing: inout Bool) -> Int {
+        var read: UInt64? = nil
+        let end = decimal(bytes, p, &read)
+        if let read { value = read } else { missing = true }
+        return end
+    }
+
+    /// start or end: a decimal in seconds (or milliseconds, `FieldValue.seconds`), or `-` (nil).
+    @inline(__always)
+    private static func timeField(_ bytes: Span<UInt8>, _ p: Int, _ time: inout UInt64?) -> Int {
+        var read: UInt64? = nil
+        let end = decimal(bytes, p, &read)
+        time = read.map(FieldValue.seconds)
+        return end
+    }
+
+    /// ACCEPT (0), REJECT (1) or `-` (2).
+    @inline(__always)
+    private static func actionField(_ bytes: Span<UInt8>, _ p: Int, _ action: inout UInt64) -> Int {
+        guard p + 8 <= bytes.count else { return -1 }
+        let word = bytes.word(at: p)
+        switch word & 0xFFFF_FFFF_FFFF {
+        case accept:
+            action = 0
+            return p + 6
+        case reject:
+            action = 1
+            return p + 6
+        default:
+            guard word & 0xFF == 0x2D else { return -1 }
+            action = 2
+            return p + 1
+        }
+    }
+
+    /// log-status `OK` (NODATA and SKIPDATA take the exact path).
+    @inline(__always)
+    private static func statusField(_ bytes: Span<UInt8>, _ p: Int) -> Int {
+        p + 8 <= bytes.count && bytes.word(at: p) & 0xFFFF == ok ? p + 2 : -1
+    }
+
+    /// "ACCEPT", "REJECT" and "OK" as little-endian words.
+    private static let accept: UInt64 = 0x5450_4543_4341
+    private static let reject: UInt64 = 0x5443_454A_4552
+    private static let ok: UInt64 = 0x4B4F
+
+    /// The offset of the first byte below 0x21 at or after `p`, or -1 when there is none before
+    /// the last eight bytes of `bytes` (the caller then gives up).
+    @inline(__always)
+    private static func fieldEnd(_ bytes: Span<UInt8>, _ p: Int) -> Int {
+        var q = p
+        while q + 8 <= bytes.count {
+            let separators = SWAR.bytesBelow0x21(bytes.word(at: q))
+            if separators != 0 { return q + SWAR.leadingCount(separators) }
+            q += 8
+        }
+        return -1
+    }
+
+    /// A decimal of 1 to 16 digits (stored in `value`), or `-` (nil), starting at `p`. -1 for
+    /// anything else (the exact path reads longer numbers and refuses junk).
+    @inline(__always)
+    private static func decimal(_ bytes: Span<UInt8>, _ p: Int, _ value: inout UInt64?) -> Int {
+        guard p + 16 <= bytes.count else { return -1 }
+        let first = bytes.word(at: p) ^ SWAR.zeroDigits
+        let count = SWAR.leadingCount(SWAR.nonDigits(first))
+        if count == 0 {
+            guard bytes[p] == 0x2D else { return -1 }
+            value = nil
+            return p + 1
+        }
+        if count < 8 {
+            value = SWAR.value(first, count: count)
+            return p + count
+        }
+        let second = bytes.word(at: p + 8) ^ SWAR.zeroDigits
+        let more = SWAR.leadingCount(SWAR.nonDigits(second))
+        guard more < 8 else { return -1 }
+        let high = SWAR.value8(first)
+        value = more == 0 ? high : high &* SWAR.powerOf10(more) &+ SWAR.value(second, count: more)
+        return p + 8 + more
+    }
+}
+
+extension FlowRecord {
+    /// What the fast path starts from: the values of fields a layout lacks.
+    static let fusedDefault = FlowRecord(
+        source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false, start: nil, end: nil,
+        action: 2)
+}
