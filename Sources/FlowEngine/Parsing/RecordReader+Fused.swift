@@ -100,6 +100,16 @@ extension RecordReader {
     /// An address, by the exact parsers.
     @inline(__always)
     private static func addressField(_ bytes: Span<UInt8>, _ p: Int, _ address: inout IPAddress) -> Int {
+        if p + 16 <= bytes.count {
+            let low = bytes.word(at: p)
+            let high = bytes.word(at: p + 8)
+            let lowLength = SWAR.leadingCount(SWAR.bytesBelow0x21(low))
+            let length = lowLength < 8 ? lowLength : 8 + SWAR.leadingCount(SWAR.bytesBelow0x21(high))
+            if let value = IPAddress.parseIPv4(low: low, high: high, length: length) {
+                address = .v4(value)
+                return p + length
+            }
+        }
         let end = fieldEnd(bytes, p)
         guard end > p, let value = IPAddress.parse(bytes, p..<end) else { return -1 }
         address = value

@@ -20,6 +20,17 @@ enum SWAR {
         ~(((word & low7Bits) &+ 0x5F5F_5F5F_5F5F_5F5F) | word) & highBits
     }
 
+    /// Bytes equal to zero (so `zeroBytes(word ^ pattern)` finds bytes equal to a pattern byte).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & low7Bits) &+ low7Bits) | word) & highBits
+    }
+
+    /// The selected bytes as bits: bit i set when byte i is selected (x86's "movemask"). The
+    /// multiplication moves each byte's flag to bit 56 + i; no two partial products meet.
+    @inline(__always)
+    static func bitPerByte(_ mask: UInt64) -> UInt64 { ((mask >> 7) &* 0x0102_0408_1020_4080) >> 56 }
+
     /// Bytes that are not ASCII digits, given `word ^ zeroDigits` (digits become 0...9; every other
     /// byte becomes 10 or more). Adding 0x76 to the low seven bits reaches 0x80 exactly when they are
     /// 10 or more; a byte of 0x80 or more is selected by its own high bit.

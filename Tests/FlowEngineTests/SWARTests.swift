@@ -1,0 +1,101 @@
+import Testing
+
+@testable import FlowEngine
+
+/// The eight-bytes-at-once helpers against byte-at-a-time answers, and the word-based dotted-quad
+/// parser against the exact one.
+struct SWARTests {
+    /// Words whose bytes are drawn from every value, with the edges of each test over-represented.
+    static func words(_ count: Int, seed: UInt64) -> [UInt64] {
+        var random = SplitMix64(seed: seed)
+        let edges: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x2D, 0x2E, 0x2F, 0x30, 0x39, 0x3A, 0x7F, 0x80, 0xA0, 0xB0, 0xB9, 0xFF]
+        return (0..<count).map { _ in
+            var word: UInt64 = 0
+            for i in 0..<8 {
+                let r = random.next()
+                let byte = r % 3 == 0 ? edges[Int((r >> 8) % UInt64(edges.count))] : UInt8(truncatingIfNeeded: r >> 16)
+                word |= UInt64(byte) << (8 * UInt64(i))
+            }
+            return word
+        }
+    }
+
+    static func bytes(_ word: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * UInt64($0))) } }
+
+    static func mask(_ word: UInt64, _ select: (UInt8) -> Bool) -> UInt64 {
+        var mask: UInt64 = 0
+        for (i, byte) in bytes(word).enumerated() where select(byte) { mask |= 0x80 << (8 * UInt64(i)) }
+        return mask
+    }
+
+    @Test("byte masks equal the byte-by-byte answers on 200,000 words")
+    func masks() {
+        for word in Self.words(200_000, seed: 11) {
+            #expect(SWAR.bytesBelow0x21(word) == Self.mask(word) { $0 < 0x21 })
+            #expect(SWAR.zeroBytes(word) == Self.mask(word) { $0 == 0 })
+            #expect(SWAR.nonDigits(word ^ SWAR.zeroDigits) == Self.mask(word) { !(0x30...0x39).contains($0) })
+            let m = Self.mask(word) { $0 < 0x21 }
+            var bits: UInt64 = 0
+            for i in 0..<8 where m & (0x80 << (8 * UInt64(i))) != 0 { bits |= 1 << UInt64(i) }
+            #expect(SWAR.bitPerByte(m) == bits)
+        }
+    }
+
+    @Test("decimal conversion of 1 to 8 digits equals the schoolbook value")
+    func decimals() {
+        var random = SplitMix64(seed: 12)
+        for _ in 0..<100_000 {
+            let count = Int(random.next() % 8) + 1
+            let digits = (0..<count).map { _ in UInt8(random.next() % 10) }
+            var word: UInt64 = 0
+            for (i, d) in digits.enumerated() { word |= UInt64(d) << (8 * UInt64(i)) }
+            word |= random.next() << (8 * UInt64(count)) & (count == 8 ? 0 : ~0)  // junk after the digits
+            let expected = digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) }
+            #expect(SWAR.value(word, count: count) == expected)
+        }
+        #expect(SWAR.value8(0x0909_0909_0909_0909) == 99_999_999)
+        for n in 0..<8 { #expect(SWAR.powerOf10(n) == (0..<n).reduce(1) { r, _ in r * 10 }) }
+    }
+
+    /// Text near dotted quads: digits and dots mostly, sometimes junk, 0 to 16 bytes.
+    static func nearQuads(_ count: Int, seed: UInt64) -> [[UInt8]] {
+        var random = SplitMix64(seed: seed)
+        let alphabet = Array("0123456789..........".utf8) + Array("0123456789".utf8)
+        let junk = Array(":-a /x\u{0}\u{FF}".utf8)
+        var result: [[UInt8]] = []
+        for _ in 0..<count {
+            if random.next() % 2 == 0 {
+                // A real quad, then perhaps damaged in one place.
+                var parts = (0..<4).map { _ in String(random.next() % 300) }
+                if random.next() % 8 == 0 { parts[Int(random.next() % 4)] = "0" + parts[0] }
+                var text = Array(parts.joined(separator: ".").utf8)
+                if random.next() % 4 == 0, !text.isEmpty {
+                    text[Int(random.next() % UInt64(text.count))] = junk[Int(random.next() % UInt64(junk.count))]
+                }
+                result.append(text)
+            } else {
+                let length = Int(random.next() % 17)
+                result.append((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            }
+        }
+        return result
+    }
+
+    @Test("the word-based dotted-quad parser agrees with the exact one on 300,000 near-quads")
+    func dottedQuads() {
+        var random = SplitMix64(seed: 13)
+        var accepted = 0
+        for text in Self.nearQuads(300_000, seed: 14) {
+            // The field's 16 bytes: the text, then whatever follows it in a line.
+            var padded = text + (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            padded = Array(padded.prefix(max(16, text.count)))
+            let low = padded.span.word(at: 0)
+            let high = padded.span.word(at: 8)
+            let exact = IPAddress.parseIPv4(text.span, from: 0, to: text.count)
+            let words = text.count <= 16 ? IPAddress.parseIPv4(low: low, high: high, length: text.count) : nil
+            #expect(words == exact, "\(String(decoding: text, as: UTF8.self))")
+            if exact != nil { accepted += 1 }
+        }
+        #expect(accepted > 50_000, "enough valid quads to mean something: \(accepted)")
+    }
+}
