@@ -14,12 +14,12 @@
 extension RecordReader {
     /// Reads the line that starts at `start`, in any space-separated layout (`roles`: the role of
     /// each column, as `RecordLayout.roleOfColumn`).
-    /// - Returns: the record and the offset just past the line's LF, or nil to send the line to the
-    ///   exact path.
+    /// - Returns: the offset just past the line's LF, with the record in `record`; or -1 to send
+    ///   the line to the exact path (`record` then holds nothing of use).
     /// - Complexity: O(line length); no allocation.
     @inline(__always)
-    static func readFused(_ bytes: Span<UInt8>, from start: Int, roles: [Int8]) -> (record: FlowRecord, next: Int)? {
-        var record = FlowRecord.fusedDefault
+    static func readFused(_ bytes: Span<UInt8>, from start: Int, roles: [Int8], into record: inout FlowRecord) -> Int {
+        record.reset()
         let lastColumn = roles.count - 1
         var p = start
         for column in 0...lastColumn {
@@ -36,47 +36,46 @@ extension RecordReader {
             default: end = skipField(bytes, p)
             }
             p = after(bytes, end, column == lastColumn ? 0x0A : 0x20)
-            guard p >= 0 else { return nil }
+            guard p >= 0 else { return -1 }
         }
-        return (record, p)
+        return p
     }
 
     /// `readFused` for the default format (version 2: `version account-id interface-id srcaddr
     /// dstaddr srcport dstport protocol packets bytes start end action log-status`), the bulk of
     /// real flow logs, written out field by field so that no column is dispatched at run time.
+    /// The record is read into `r` in place (it is large enough that returning it costs a copy).
     @inline(__always)
-    static func readDefaultFormat(_ bytes: Span<UInt8>, from start: Int) -> (record: FlowRecord, next: Int)? {
-        var r = FlowRecord.fusedDefault
+    static func readDefaultFormat(_ bytes: Span<UInt8>, from start: Int, into r: inout FlowRecord) -> Int {
+        r.reset()
         let space: UInt8 = 0x20
         var p = after(bytes, skipField(bytes, start), space)  // version
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, skipField(bytes, p), space)  // account-id
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, skipField(bytes, p), space)  // interface-id
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, addressField(bytes, p, &r.source), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, addressField(bytes, p, &r.destination), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, skipField(bytes, p), space)  // srcport
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, skipField(bytes, p), space)  // dstport
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, skipField(bytes, p), space)  // protocol
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, counterField(bytes, p, &r.packets, &r.missingCounters), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, counterField(bytes, p, &r.bytes, &r.missingCounters), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, timeField(bytes, p, &r.start), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, timeField(bytes, p, &r.end), space)
-        guard p >= 0 else { return nil }
+        guard p >= 0 else { return -1 }
         p = after(bytes, actionField(bytes, p, &r.action), space)
-        guard p >= 0 else { return nil }
-        p = after(bytes, statusField(bytes, p), 0x0A)
-        guard p >= 0 else { return nil }
-        return (r, p)
+        guard p >= 0 else { return -1 }
+        return after(bytes, statusField(bytes, p), 0x0A)
     }
 
     // Each field reader takes the offset `p` of a field's first byte, stores what it read, and
@@ -203,8 +202,14 @@ extension RecordReader {
 }
 
 extension FlowRecord {
-    /// What the fast path starts from: the values of fields a layout lacks.
-    static let fusedDefault = FlowRecord(
-        source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false, start: nil, end: nil,
-        action: 2)
+    /// Sets every field to what a line without that column means (addresses are always read).
+    @inline(__always)
+    mutating func reset() {
+        packets = 0
+        bytes = 0
+        missingCounters = false
+        start = nil
+        end = nil
+        action = 2
+    }
 }

@@ -62,6 +62,9 @@ struct ChunkScanner {
     private mutating func scanSpaceSeparated(_ bytes: Span<UInt8>) {
         let roles = format.detected.layout.roleOfColumn
         let isDefaultFormat = roles == RecordLayout.defaultFormat.roleOfColumn
+        var record = FlowRecord(
+            source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false, start: nil, end: nil,
+            action: 2)
         let count = bytes.count
         var i = 0
         while i < count {
@@ -77,10 +80,11 @@ struct ChunkScanner {
                 i = next
                 continue
             }
-            if let (record, next) =
+            let next =
                 isDefaultFormat
-                ? RecordReader.readDefaultFormat(bytes, from: i) : RecordReader.readFused(bytes, from: i, roles: roles)
-            {
+                ? RecordReader.readDefaultFormat(bytes, from: i, into: &record)
+                : RecordReader.readFused(bytes, from: i, roles: roles, into: &record)
+            if next >= 0 {
                 aggregate.records.dataLines += 1
                 countOK(record)
                 i = next
