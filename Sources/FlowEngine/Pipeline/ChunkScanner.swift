@@ -4,13 +4,16 @@
 /// data line and ends up exactly once as OK, NODATA, SKIPDATA or malformed. An OK record is counted
 /// only after every field it needs has been read, so a malformed line never counts partly.
 ///
-/// AWS space-separated text, the bulk of the work, takes a fused path: one pass over the bytes
-/// finds the line end and the fields together. Lines that may be headers (they start with a
-/// letter), blank lines and CSV take the general path (`LineScanning`, `RecordLayout.split`). Both
-/// end in `judge(_:_:number:)`, the one place a record is judged and counted.
+/// AWS space-separated text, the bulk of the work, first tries the fast path
+/// (`RecordReader.readDefaultFormat`, `readFused`), which reads a plain OK record in one pass or
+/// gives the line up unjudged. Lines it gives up take the SWAR field scanner; lines that may be
+/// headers (they start with a letter), blank lines and CSV take the general path (`LineScanning`,
+/// `RecordLayout.split`). Those two end in `judge(_:_:number:)`, the one place that decides NODATA,
+/// SKIPDATA and malformed. Every OK record is counted by `countOK`, its classes in batches
+/// (`PendingRecords`).
 ///
-/// No allocation per record: field ranges live in a stack value, addresses and numbers are parsed
-/// from the bytes in place.
+/// No allocation per record: field ranges and the record live in stack values, addresses and
+/// numbers are parsed from the bytes in place.
 struct ChunkScanner {
     let index: PrefixIndex
     let keys: ServiceKeys
@@ -50,7 +53,9 @@ struct ChunkScanner {
         }
     }
 
-    /// The fused path for AWS text: fields and line end in one pass, eight bytes at a time.
+    /// AWS text: each line that starts with a digit or `-` tries the fast path first; a line it
+    /// gives up is split by the fused scanner below (fields and line end in one pass, eight bytes at
+    /// a time) and judged.
     ///
     /// A word of eight bytes is tested for bytes at or below 0x20 at once (space, tab and LF are all
     /// below 0x21); each candidate is then checked exactly, so CR and other control bytes stay inside

@@ -1,5 +1,4 @@
-/// OK records read by the fused path, held until a batch is full and then classified and counted
-/// together.
+/// OK records, held until a batch is full and then classified and counted together.
 ///
 /// Why a batch: each record costs a few reads in tables too large for the core's own caches (the
 /// IPv4 table, the per-class counters), and the parse of the next record is long enough that the
@@ -9,6 +8,7 @@
 ///
 /// A fixed-size value (no heap): it lives inside the `ChunkScanner` of one task.
 struct PendingRecords {
+    /// The batch size (the `InlineArray`s below spell it again: their size must be a literal).
     static let capacity = 64
 
     /// Per record and side: an IPv4 address, or (with `resolvedFlag`) the class of an address
