@@ -98,4 +98,64 @@ struct SWARTests {
         }
         #expect(accepted > 50_000, "enough valid quads to mean something: \(accepted)")
     }
+
+    /// Text near IPv6 addresses: groups of 0 to 5 hex digits in either case, single and double
+    /// colons, sometimes an IPv4 tail or junk; real forms (compressed, full, mapped) too.
+    static func nearIPv6(_ count: Int, seed: UInt64) -> [[UInt8]] {
+        var random = SplitMix64(seed: seed)
+        let hex = Array("0123456789abcdefABCDEF".utf8)
+        let junk = Array("gG.:- /x@`\u{0}\u{FF}".utf8)
+        var result: [[UInt8]] = []
+        for _ in 0..<count {
+            if random.next() % 2 == 0 {
+                var value: UInt128 = UInt128(random.next()) << 64 | UInt128(random.next())
+                if random.next() % 2 == 0 { value &= ~(UInt128(0xFFFF_FFFF) << UInt128(32 * (random.next() % 3))) }
+                var text = Array(IPAddress.v6(value).description.utf8)
+                if random.next() % 5 == 0 { text = Array(String(decoding: text, as: UTF8.self).uppercased().utf8) }
+                if random.next() % 4 == 0, !text.isEmpty {
+                    text[Int(random.next() % UInt64(text.count))] = junk[Int(random.next() % UInt64(junk.count))]
+                }
+                result.append(text)
+            } else {
+                var text: [UInt8] = random.next() % 6 == 0 ? Array("::".utf8) : []
+                let groups = Int(random.next() % 10)
+                for g in 0..<groups {
+                    if g > 0 { text += random.next() % 7 == 0 ? Array("::".utf8) : [0x3A] }
+                    let digits = Int(random.next() % 6)
+                    text += (0..<digits).map { _ in hex[Int(random.next() % UInt64(hex.count))] }
+                }
+                if random.next() % 8 == 0 { text += Array(":1.2.3.4".utf8) }
+                if random.next() % 8 == 0 { text += Array("::".utf8) }
+                result.append(Array(text.prefix(45)))
+            }
+        }
+        return result
+    }
+
+    @Test("the group-at-a-time IPv6 parser agrees with the exact one on 300,000 near-addresses")
+    func ipv6Groups() {
+        var accepted = 0
+        var taken = 0
+        for text in Self.nearIPv6(300_000, seed: 15) {
+            // The field, then a separator and more bytes, as in a line.
+            let line = text + Array(" 443 6 1 x".utf8)
+            let exact = IPAddress.parseIPv6(line.span, from: 0, to: text.count)
+            let groups = IPAddress.parseIPv6Groups(line.span, from: 0, to: text.count)
+            // It gives up (nil) only on an IPv4 tail; otherwise it must agree.
+            if let groups {
+                taken += 1
+                #expect(groups == exact, "\(String(decoding: text, as: UTF8.self))")
+            } else if exact != nil {
+                #expect(text.contains(0x2E), "gave up on \(String(decoding: text, as: UTF8.self))")
+            }
+            if exact != nil { accepted += 1 }
+        }
+        #expect(accepted > 100_000 && taken > 100_000, "enough valid addresses to mean something: \(accepted), \(taken)")
+        // Every address without an IPv4 tail is taken.
+        for text in ["::", "::1", "1::", "2600:1f14:abc:de00::1234", "2600:1F14:0:0:0:0:0:1", "fe80::1:2:3:4:5:6"] {
+            let line = Array(text.utf8) + Array(" 443 6 1 x".utf8)
+            #expect(IPAddress.parseIPv6Groups(line.span, from: 0, to: text.utf8.count) == IPAddress.parseIPv6(line.span, from: 0, to: text.utf8.count), "\(text)")
+            #expect(IPAddress.parseIPv6Groups(line.span, from: 0, to: text.utf8.count) != nil, "\(text)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
-// Dotted quads read sixteen bytes at a time, for the flow-log hot path.
+// Addresses read a word at a time, for the flow-log hot path: dotted quads sixteen bytes at once,
+// IPv6 a group at a time.
 //
 // `parseIPv4(_:from:to:)` reads a byte at a time and branches on each: where octets have one, two or
 // three digits at random, those branches are mispredicted a few times per address. This version
@@ -54,5 +55,74 @@ extension IPAddress {
         let value = (aligned & 0xFF) &* 100 &+ (aligned >> 8 & 0xFF) &* 10 &+ (aligned >> 16 & 0xFF)
         let valid = (width &- 1 < 3) && (width == 1 || raw & 0xFF != 0) && value <= 255
         return (value, valid)
+    }
+}
+
+extension IPAddress {
+    /// Parses `field[start..<end]` as an IPv6 address a group at a time: each group's hex digits
+    /// are found and converted from one 8-byte word instead of a byte at a time.
+    ///
+    /// Same verdict and value as ``parseIPv6(_:from:to:)`` for every address without an embedded
+    /// IPv4 part; for one with it (a `.` after a group) it returns nil and the caller uses the exact
+    /// parser, as for anything else it does not take. `SWARTests` holds the two to the same answers.
+    /// - Precondition: `end + 8 <= field.count` (a group's word may look past the field).
+    @inline(__always)
+    static func parseIPv6Groups(_ field: Span<UInt8>, from start: Int, to end: Int) -> UInt128? {
+        guard start < end, end - start <= 39 else { return nil }
+        var index = start
+        var head: UInt128 = 0
+        var tail: UInt128 = 0
+        var groups = 0
+        var compressionAt = -1
+        if field[index] == colon {
+            guard index + 1 < end, field[index + 1] == colon else { return nil }
+            compressionAt = 0
+            index += 2
+            if index == end { return 0 }
+        }
+        while true {
+            let (group, digits) = hexGroup(field.word(at: index))
+            // A group of 1-4 digits that does not run past the field.
+            guard digits >= 1, digits <= 4, groups < 8, index + digits <= end else { return nil }
+            index += digits
+            if compressionAt < 0 {
+                head = head << 16 | UInt128(group)
+            } else {
+                tail = tail << 16 | UInt128(group)
+            }
+            groups += 1
+            if index == end { break }
+            guard field[index] == colon else { return nil }  // junk, or an embedded IPv4 part
+            index += 1
+            guard index < end else { return nil }  // a single trailing ':'
+            if field[index] == colon {
+                guard compressionAt < 0 else { return nil }  // a second "::"
+                compressionAt = groups
+                index += 1
+                if index == end { break }
+            }
+        }
+        if compressionAt < 0 { return groups == 8 ? head : nil }
+        guard groups <= 7 else { return nil }
+        if compressionAt == 0 { return tail }
+        return head << UInt128(16 * (8 - compressionAt)) | tail
+    }
+
+    /// The value of the hex digits at the start of `word` (up to four of them) and how many hex
+    /// digits it starts with (0...8).
+    @inline(__always)
+    static func hexGroup(_ word: UInt64) -> (value: UInt32, digits: Int) {
+        let digitBytes = ~SWAR.nonDigits(word ^ SWAR.zeroDigits) & SWAR.highBits
+        // 'a'...'f' and 'A'...'F' become 1...6 after folding to lower case and XOR 0x60.
+        let letter = (word | 0x2020_2020_2020_2020) ^ 0x6060_6060_6060_6060
+        let sevenOrMore = (((letter & SWAR.low7Bits) &+ 0x7979_7979_7979_7979) | letter) & SWAR.highBits
+        let letterBytes = ~(sevenOrMore | SWAR.zeroBytes(letter)) & SWAR.highBits
+        let digits = SWAR.leadingCount(~(digitBytes | letterBytes) & SWAR.highBits)
+        // Nibble values of hex bytes: the low four bits, plus 9 for letters (bit 6 set).
+        let nibbles = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ 9 &* ((word >> 6) & SWAR.ones)
+        let count = min(digits, 4)
+        let aligned = count == 0 ? 0 : (nibbles &<< UInt64(64 - 8 * count)) >> 32  // bytes 0...3, first digit first
+        let value = UInt32(truncatingIfNeeded: (aligned & 0xF) << 12 | (aligned >> 8 & 0xF) << 8 | (aligned >> 16 & 0xF) << 4 | (aligned >> 24 & 0xF))
+        return (value, digits)
     }
 }

@@ -110,7 +110,12 @@ extension RecordReader {
             }
         }
         let end = fieldEnd(bytes, p)
-        guard end > p, let value = IPAddress.parse(bytes, p..<end) else { return -1 }
+        guard end > p else { return -1 }
+        if end + 8 <= bytes.count, let value = IPAddress.parseIPv6Groups(bytes, from: p, to: end) {
+            address = .v6(value)
+            return end
+        }
+        guard let value = IPAddress.parse(bytes, p..<end) else { return -1 }
         address = value
         return end
     }
