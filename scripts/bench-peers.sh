@@ -24,14 +24,19 @@
 #   --no-floor           skip cat / wc / zcat and the gzip rows
 #   --vpcflow BIN        use this vpcflow binary instead of building one (.build-peers/release/vpcflow)
 #   --no-install         do not run pip (use Benchmarks/.venv as it is)
-#   --no-hyperfine       time with our own loop even when hyperfine is installed
+#   --grouped            time each tool's runs back to back (with hyperfine when installed)
+#                        instead of round robin
+#   --no-hyperfine       with --grouped: time with our own loop even when hyperfine is installed
 # Environment: JOBS, RUNS, RANGES as the options; PEERS_VENV (default Benchmarks/.venv) and
 # PEERS_CONSTRAINTS (default scripts/peers/constraints.txt) to try another environment.
 #
 # Set-up, done here: a virtual environment in Benchmarks/.venv (git-ignored) from PyPI with the pinned
 # versions of scripts/peers/constraints.txt (a package that does not install is reported and its peer
 # skipped); vpcflow built with `swift build -c release --product vpcflow --scratch-path .build-peers`.
-# hyperfine is used when installed (apt-get install hyperfine), else a timing loop of our own.
+# Timing is round robin by default: run 1 of every tool, then run 2 of every tool, and so on, each
+# timed by our own loop; on a shared machine whose speed drifts over minutes every tool then sees the
+# same mix of fast and slow phases, so the ratios compare like with like. With --grouped, each tool's
+# runs are back to back, timed by hyperfine when installed (apt-get install hyperfine).
 # Peak memory is /usr/bin/time's %M (maximum resident set) around every run: for a tool that runs
 # several processes (pytricia with JOBS > 1) that is its largest process, not the sum.
 # Each time is the whole process: for a peer that includes Python start-up, imports and reading
@@ -52,6 +57,7 @@ nb_sample=200
 nb_variants=literal,prebuilt
 verify_only=""
 no_floor=""
+grouped=""
 vpcflow=""
 install=1
 use_hyperfine=1
@@ -70,6 +76,7 @@ while [ $# -gt 0 ]; do
         --vpcflow) vpcflow=$2; shift 2 ;;
         --no-install) install=""; shift ;;
         --no-hyperfine) use_hyperfine=""; shift ;;
+        --grouped) grouped=--grouped; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option $1 (see --help)" >&2; exit 64 ;;
         *) file=$1; shift ;;
@@ -131,6 +138,6 @@ status=0
     --jobs "$jobs" --runs "$runs" --gz "$gz" --csv "$csv_out" --work "$work" --peers "$peers" \
     --missing "${missing#,}" --notebook-sample "$nb_sample" \
     --notebook-variants "$nb_variants" --hyperfine "$hyperfine" \
-    $verify_only $no_floor || status=$?
+    $verify_only $no_floor $grouped || status=$?
 echo "# uptime after: $(uptime)"
 exit $status

@@ -107,6 +107,19 @@ def time_runs(tool, runs, work, hyperfine):
     read_rss(rss, tool)
 
 
+def time_one(tool, work):
+    """One timed run, appended to the tool's times (the round-robin mode)."""
+    rss = os.path.join(work, f"{slug(tool.name)}.rss")
+    t0 = time.perf_counter()
+    p = subprocess.run(timed_wrap(tool.argv, rss), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t = time.perf_counter() - t0
+    if p.returncode != 0:
+        tool.failed = f"exit {p.returncode}"
+        return
+    tool.times.append(t)
+    read_rss(rss, tool)
+
+
 def compare(tool):
     if tool.output is None or tool.reference is None:
         return
@@ -156,6 +169,8 @@ def main():
     ap.add_argument("--notebook-sample", type=int, default=200)
     ap.add_argument("--notebook-variants", default="literal,prebuilt")
     ap.add_argument("--hyperfine", default="")
+    ap.add_argument("--grouped", action="store_true",
+                    help="time each tool's runs back to back (hyperfine) instead of round robin")
     ap.add_argument("--verify-only", action="store_true")
     ap.add_argument("--no-floor", action="store_true")
     a = ap.parse_args()
@@ -175,7 +190,8 @@ def main():
         "commit": sh("git -C " + shlex.quote(HERE) + " rev-parse --short HEAD")
         + (" + uncommitted changes" if sh("git -C " + shlex.quote(HERE) + " status --porcelain --untracked-files=no") else ""),
         "load_before": loadavg(),
-        "timing": f"hyperfine {sh(a.hyperfine + ' --version').split()[-1]}" if a.hyperfine else "own loop",
+        "timing": (f"grouped, hyperfine {sh(a.hyperfine + ' --version').split()[-1]}" if a.hyperfine
+                   else "grouped, own loop") if a.grouped else "round robin, own loop",
     }
     print(f"# {meta['date']}  {meta['host']}  {meta['cpu']}, {meta['cores']} cores, Linux {meta['kernel']}")
     print(f"# work tree at {meta['commit']}; file {a.file} ({file_bytes / 1e6:.1f} MB); jobs {a.jobs}; "
@@ -297,6 +313,7 @@ def main():
             print(t.diff)
 
     if not a.verify_only:
+        timed = []
         for t in tools:
             if t.failed:
                 continue
@@ -304,8 +321,22 @@ def main():
                 # One run on the sample (its own loop timing is what counts); extrapolated below.
                 t.times = [0.0]
                 continue
-            print(f"# timing: {t.name} ({a.runs} runs) ...", flush=True)
-            time_runs(t, a.runs, a.work, a.hyperfine)
+            timed.append(t)
+        if a.grouped:
+            for t in timed:
+                print(f"# timing: {t.name} ({a.runs} runs) ...", flush=True)
+                time_runs(t, a.runs, a.work, a.hyperfine)
+        else:
+            # Round robin: run r of every tool, then run r + 1 of every tool. On a shared machine
+            # whose speed drifts over minutes, each tool then sees the same mix of fast and slow
+            # phases, and the ratios compare like with like.
+            for t in timed:
+                t.times, t.rss_kb, t.cpu = [], [], []
+            for r in range(a.runs):
+                print(f"# timing: round {r + 1} of {a.runs} ...", flush=True)
+                for t in timed:
+                    if not t.failed:
+                        time_one(t, a.work)
     load_after = loadavg()
 
     # The table.
