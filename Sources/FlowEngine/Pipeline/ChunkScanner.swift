@@ -101,7 +101,7 @@ struct ChunkScanner {
             var lineEnd = -1
             var p = i
             words: while p + 8 <= count {
-                var candidates = Self.separatorCandidates(bytes.word(at: p))
+                var candidates = SWAR.bytesBelow0x21(bytes.word(at: p))
                 while candidates != 0 {
                     let q = p + candidates.trailingZeroBitCount >> 3
                     candidates &= candidates - 1
@@ -159,14 +159,6 @@ struct ChunkScanner {
         }
         fieldStart = q + 1
         return byte == 0x0A
-    }
-
-    /// The high bit of each byte of `word` that is below 0x21, and no other bit. Exact: adding 0x5F
-    /// to the low seven bits of a byte never carries into the next byte.
-    @inline(__always)
-    static func separatorCandidates(_ word: UInt64) -> UInt64 {
-        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
-        return ~((low7 &+ 0x5F5F_5F5F_5F5F_5F5F) | word) & 0x8080_8080_8080_8080
     }
 
     /// The general path for one line: blank, header, or a record split by the layout.
