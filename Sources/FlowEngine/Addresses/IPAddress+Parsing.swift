@@ -100,20 +100,12 @@ extension IPAddress {
     /// Requires `0 <= start <= end <= field.count`.
     static func parseIPv6(_ field: Span<UInt8>, from start: Int, to end: Int) -> UInt128? {
         var index = start
-        guard index < end else { return nil }
-        var head: UInt128 = 0        // groups before "::" (all of them if there is none)
-        var tail: UInt128 = 0        // groups after "::"
-        var groups = 0               // groups read so far, both sides; an IPv4 tail counts 2
-        var compressionAt = -1       // groups before "::", or -1 when there is no "::" (yet)
-
-        // The only thing allowed to start with ':' is "::".
-        if field[index] == colon {
-            guard index + 1 < end, field[index + 1] == colon else { return nil }
-            compressionAt = 0
-            index += 2
-            if index == end { return 0 }  // "::"
+        var groups = IPv6Groups()
+        switch groups.leading(field, &index, end) {
+        case nil: return nil
+        case .done: return groups.value
+        case .group: break
         }
-
         // Each turn reads one group and what ends it; the loop is entered at a group's start.
         while true {
             let groupStart = index
@@ -132,45 +124,21 @@ extension IPAddress {
             if index < end && field[index] == dot {
                 // An embedded IPv4 address: the group just read was its first octet, so reread
                 // it as decimal. It must run to the end and fit in the last 32 bits.
-                guard groups <= 6, let ipv4 = parseIPv4(field, from: groupStart, to: end) else {
+                guard groups.count <= 6, let ipv4 = parseIPv4(field, from: groupStart, to: end) else {
                     return nil
                 }
-                if compressionAt < 0 {
-                    head = head << 32 | UInt128(ipv4)
-                } else {
-                    tail = tail << 32 | UInt128(ipv4)
-                }
-                groups += 2
+                groups.append(ipv4: ipv4)
                 break
             }
-
-            guard groups < 8 else { return nil }  // a ninth group
-            if compressionAt < 0 {
-                head = head << 16 | UInt128(group)
-            } else {
-                tail = tail << 16 | UInt128(group)
-            }
-            groups += 1
-
-            if index == end { break }
-            guard field[index] == colon else { return nil }  // junk after a group
-            index += 1
-            guard index < end else { return nil }  // a single trailing ':'
-            if field[index] == colon {
-                guard compressionAt < 0 else { return nil }  // a second "::"
-                compressionAt = groups
-                index += 1
-                if index == end { break }  // "1::"
+            guard groups.count < 8 else { return nil }  // a ninth group
+            groups.append(group)
+            switch groups.next(field, &index, end) {
+            case nil: return nil
+            case .done: return groups.value
+            case .group: continue
             }
         }
-
-        if compressionAt < 0 {
-            return groups == 8 ? head : nil
-        }
-        // "::" stands for at least one zero group, so at most seven are written.
-        guard groups <= 7 else { return nil }
-        if compressionAt == 0 { return tail }
-        return head << UInt128(16 * (8 - compressionAt)) | tail
+        return groups.value
     }
 
     /// The value of an ASCII hex digit in either case, or 16 or more for any other byte.
@@ -181,5 +149,73 @@ extension IPAddress {
         let letter = (byte | 0x20) &- 0x61        // 'a'...'f', and 'A'...'F' folded to lowercase
         if letter < 6 { return UInt32(letter) + 10 }
         return 16
+    }
+}
+
+/// What both IPv6 parsers (`parseIPv6`, a byte at a time, and `parseIPv6Groups`, a group per word)
+/// share: the groups read so far on either side of "::", the rules for what may follow a group, and
+/// the final value. One place for the RFC 4291 shape rules; the parsers differ only in how they read
+/// a group's digits.
+struct IPv6Groups {
+    /// Groups before "::" (all of them if there is none).
+    private var head: UInt128 = 0
+    /// Groups after "::".
+    private var tail: UInt128 = 0
+    /// Groups read so far, both sides; an IPv4 tail counts 2.
+    private(set) var count = 0
+    /// Groups before "::", or -1 when there is no "::" (yet).
+    private var compressionAt = -1
+
+    /// What comes after a group (or at the start): the end of the field, or another group.
+    enum Next { case done, group }
+
+    /// Adds a 16-bit group.
+    @inline(__always)
+    mutating func append(_ group: UInt32) {
+        if compressionAt < 0 { head = head << 16 | UInt128(group) } else { tail = tail << 16 | UInt128(group) }
+        count += 1
+    }
+
+    /// Adds an embedded IPv4 address (the last 32 bits).
+    mutating func append(ipv4: UInt32) {
+        if compressionAt < 0 { head = head << 32 | UInt128(ipv4) } else { tail = tail << 32 | UInt128(ipv4) }
+        count += 2
+    }
+
+    /// At the field's start: the only thing allowed to start with ':' is "::". Nil for junk.
+    @inline(__always)
+    mutating func leading(_ field: Span<UInt8>, _ index: inout Int, _ end: Int) -> Next? {
+        guard index < end else { return nil }
+        guard field[index] == IPAddress.colon else { return .group }
+        guard index + 1 < end, field[index + 1] == IPAddress.colon else { return nil }
+        compressionAt = 0
+        index += 2
+        return index == end ? .done : .group  // "::" alone
+    }
+
+    /// After a group that ends at `index`: the field's end, or ':' and another group, or "::" (once)
+    /// and the end or another group. Nil for junk, a single trailing ':', or a second "::".
+    @inline(__always)
+    mutating func next(_ field: Span<UInt8>, _ index: inout Int, _ end: Int) -> Next? {
+        if index == end { return .done }
+        guard field[index] == IPAddress.colon else { return nil }  // junk after a group
+        index += 1
+        guard index < end else { return nil }  // a single trailing ':'
+        if field[index] == IPAddress.colon {
+            guard compressionAt < 0 else { return nil }  // a second "::"
+            compressionAt = count
+            index += 1
+            if index == end { return .done }  // "1::"
+        }
+        return .group
+    }
+
+    /// The address, or nil when the groups do not make one: eight without "::"; with it, at most
+    /// seven ("::" stands for at least one zero group).
+    var value: UInt128? {
+        if compressionAt < 0 { return count == 8 ? head : nil }
+        guard count <= 7 else { return nil }
+        if compressionAt == 0 { return tail }
+        return head << UInt128(16 * (8 - compressionAt)) | tail
     }
 }

@@ -68,44 +68,28 @@ extension IPAddress {
     /// - Precondition: `end + 8 <= field.count` (a group's word may look past the field).
     @inline(__always)
     static func parseIPv6Groups(_ field: Span<UInt8>, from start: Int, to end: Int) -> UInt128? {
-        guard start < end, end - start <= 39 else { return nil }
+        guard end - start <= 39 else { return nil }
         var index = start
-        var head: UInt128 = 0
-        var tail: UInt128 = 0
-        var groups = 0
-        var compressionAt = -1
-        if field[index] == colon {
-            guard index + 1 < end, field[index + 1] == colon else { return nil }
-            compressionAt = 0
-            index += 2
-            if index == end { return 0 }
+        var groups = IPv6Groups()
+        switch groups.leading(field, &index, end) {
+        case nil: return nil
+        case .done: return groups.value
+        case .group: break
         }
         while true {
             let (group, digits) = hexGroup(field.word(at: index))
             // A group of 1-4 digits that does not run past the field.
-            guard digits >= 1, digits <= 4, groups < 8, index + digits <= end else { return nil }
+            guard digits >= 1, digits <= 4, groups.count < 8, index + digits <= end else { return nil }
             index += digits
-            if compressionAt < 0 {
-                head = head << 16 | UInt128(group)
-            } else {
-                tail = tail << 16 | UInt128(group)
-            }
-            groups += 1
-            if index == end { break }
-            guard field[index] == colon else { return nil }  // junk, or an embedded IPv4 part
-            index += 1
-            guard index < end else { return nil }  // a single trailing ':'
-            if field[index] == colon {
-                guard compressionAt < 0 else { return nil }  // a second "::"
-                compressionAt = groups
-                index += 1
-                if index == end { break }
+            groups.append(group)
+            // A '.' after the group (an embedded IPv4 part) is junk to `next`: nil, and the exact
+            // parser decides.
+            switch groups.next(field, &index, end) {
+            case nil: return nil
+            case .done: return groups.value
+            case .group: continue
             }
         }
-        if compressionAt < 0 { return groups == 8 ? head : nil }
-        guard groups <= 7 else { return nil }
-        if compressionAt == 0 { return tail }
-        return head << UInt128(16 * (8 - compressionAt)) | tail
     }
 
     /// The value of the hex digits at the start of `word` (up to four of them) and how many hex
