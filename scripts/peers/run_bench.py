@@ -82,28 +82,25 @@ def run_once(tool, work):
 
 
 def time_runs(tool, runs, work, hyperfine):
+    """The tool's runs back to back (--grouped): with hyperfine when given, else our own loop."""
+    tool.rss_kb, tool.cpu = [], []
+    if not hyperfine:
+        for _ in range(runs):
+            time_one(tool, work)
+            if tool.failed:
+                return
+        return
     rss = os.path.join(work, f"{slug(tool.name)}.rss")
     argv = timed_wrap(tool.argv, rss)
-    tool.rss_kb, tool.cpu = [], []
-    if hyperfine:
-        js = os.path.join(work, f"{slug(tool.name)}.hyperfine.json")
-        cmd = [hyperfine, "-N", "--runs", str(runs), "--warmup", "0", "--style", "none",
-               "--export-json", js, shlex.join(argv)]
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if p.returncode != 0:
-            tool.failed = "hyperfine: " + p.stderr.decode(errors="replace").strip()[-300:]
-            return
-        with open(js) as f:
-            tool.times = list(json.load(f)["results"][0]["times"])
-    else:
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            t = time.perf_counter() - t0
-            if p.returncode != 0:
-                tool.failed = f"exit {p.returncode}"
-                return
-            tool.times.append(t)
+    js = os.path.join(work, f"{slug(tool.name)}.hyperfine.json")
+    cmd = [hyperfine, "-N", "--runs", str(runs), "--warmup", "0", "--style", "none",
+           "--export-json", js, shlex.join(argv)]
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        tool.failed = "hyperfine: " + p.stderr.decode(errors="replace").strip()[-300:]
+        return
+    with open(js) as f:
+        tool.times = list(json.load(f)["results"][0]["times"])
     read_rss(rss, tool)
 
 
