@@ -66,14 +66,19 @@ struct IntervalSweep<Address: FixedWidthInteger & UnsignedInteger & Sendable>: S
     }
 
     /// The class of `address`, by binary search over the intervals.
+    ///
+    /// Written so that the number of steps depends only on the number of intervals, not on the
+    /// address, and each step moves `base` by a conditional add: no branch to mispredict (the
+    /// IPv6 table of the real snapshot has 6,000 intervals, 13 steps).
     /// - Complexity: O(log n).
     func lookup(_ address: Address) -> AddressClass {
-        var low = 0
-        var high = starts.count  // invariant: starts[low] <= address < starts[high]
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if starts[middle] <= address { low = middle } else { high = middle }
+        var base = 0  // invariant: starts[base] <= address (starts[0] is 0)
+        var remaining = starts.count  // the answer is in base..<base + remaining
+        while remaining > 1 {
+            let half = remaining / 2
+            base += starts[base + half] <= address ? half : 0
+            remaining -= half
         }
-        return classes[low]
+        return classes[base]
     }
 }
