@@ -96,7 +96,8 @@ extension RecordReader {
         return end > p ? end : -1
     }
 
-    /// An address, by the exact parsers.
+    /// An address: a dotted quad read from two words, else IPv6 a group per word, else whatever the
+    /// exact parsers make of the field (an IPv6 address with an IPv4 tail), else nothing.
     @inline(__always)
     private static func addressField(_ bytes: Span<UInt8>, _ p: Int, _ address: inout IPAddress) -> Int {
         if p + 16 <= bytes.count {
