@@ -23,8 +23,9 @@ struct SummarizeFusedPathTests {
         "0", "7", "42", "500", "123456", "1234567", "12345678", "123456789", "1700000000", "1700000000123",
         "1234567890123456", "12345678901234567", "18446744073709551615", "18446744073709551616",
         "00000000000000000001", "0000000000000000000000007", "007", "-", "--", "+5", "5x", "x5", "1-", "١",
+        "170000000", "17000000000", "170000000x", "1700000000x", "17000000:0", "1700000000\u{1}",
     ]
-    static let actionVariants = ["ACCEPT", "REJECT", "-", "accept", "ACCEPTED", "ACCEP", "REJECTS", "--"]
+    static let actionVariants = ["ACCEPT", "REJECT", "-", "accept", "ACCEPTED", "ACCEP", "REJECTS", "--", "REJECT\u{1}"]
     static let statusVariants = ["OK", "NODATA", "SKIPDATA", "ok", "OKAY", "-", "O"]
 
     /// A line of `fields` (default format) with random damage: most lines are plain, some have one
@@ -39,7 +40,16 @@ struct SummarizeFusedPathTests {
             case .packets, .bytes, .start, .end: fields[damaged] = pick(decimalVariants)
             case .action: fields[damaged] = pick(actionVariants)
             case .logStatus: fields[damaged] = pick(statusVariants)
-            case nil: fields[damaged] = pick(["x", "eni-0123456789abcdef0", "443", "-", "a\u{1}b"])
+            case nil:
+                // Also around the lengths the default format's reader tries first (1, 12 and 21
+                // bytes, `fixedField`): one byte short or long, a control byte at either end, a tab
+                // inside (two fields to the exact path).
+                fields[damaged] = pick([
+                    "x", "eni-0123456789abcdef0", "443", "-", "a\u{1}b", "22", "\u{1}", "12345678901",
+                    "1234567890123", "12345678901\u{1}", "\u{1}23456789012", "eni-0123456789abcdef",
+                    "eni-0123456789abcdef01", "eni-01234567\u{1}9abcdef0", "eni-0123456789abcdef\u{7f}",
+                    "12345\t678901", "eni-01234567\t9abcdef0",
+                ])
             }
         }
         var separators = Array(repeating: " ", count: fields.count - 1)
