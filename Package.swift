@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "vpcflow", targets: ["vpcflow"]),
         .executable(name: "vpcflow-bench", targets: ["VpcflowBench"]),
+        .executable(name: "vpcflow-count", targets: ["VpcflowCount"]),
     ],
     targets: [
         // The system zlib (gzip input). Only FlowIO imports it.
@@ -31,6 +32,10 @@ let package = Package(
         .executableTarget(name: "vpcflow", dependencies: ["FlowCLI"], swiftSettings: settings),
         .executableTarget(
             name: "VpcflowBench", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowBench",
+            swiftSettings: settings),
+        // Counts a file on one thread without Swift concurrency, for valgrind's instruction counts.
+        .executableTarget(
+            name: "VpcflowCount", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowCount",
             swiftSettings: settings),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"], swiftSettings: settings),
         .testTarget(

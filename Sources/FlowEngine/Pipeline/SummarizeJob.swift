@@ -135,3 +135,17 @@ struct ItemResult: Sendable {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
+
+extension SummarizeJob {
+    /// Counts `bytes`, the whole text of one plain input, as one chunk on the calling thread: no
+    /// tasks, no threads, no reports. For measuring tools that cannot follow Swift concurrency's
+    /// threads (valgrind's instruction counts: `vpcflow-bench count`, BENCHMARKS.md); `run` is the
+    /// job.
+    /// - Returns: the aggregate, or nil when the format cannot be detected.
+    public static func countOnThisThread(_ bytes: Span<UInt8>, index: PrefixIndex) -> Aggregate? {
+        guard let format = try? InputFormat.detect(in: bytes, fields: nil) else { return nil }
+        var scanner = ChunkScanner(index: index, keys: ServiceKeys(index: index), format: format)
+        scanner.scan(bytes)
+        return scanner.aggregate
+    }
+}
