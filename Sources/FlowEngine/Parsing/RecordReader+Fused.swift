@@ -143,21 +143,22 @@ extension RecordReader {
     }
 
     /// Whether the `length` bytes at `p` are a field (no byte below 0x21) followed by one space.
-    /// - Precondition: `length` is 1...24.
+    /// Written without branches but the bounds check (selects on `length` fold away where it is a
+    /// constant): with a loop or a switch the optimizer sometimes kept it out of line, at twice the
+    /// instructions (measured with `vpcflow-count`, BENCHMARKS.md).
+    /// - Precondition: `length` is 1...23.
     @inline(__always)
     private static func fixedField(_ bytes: Span<UInt8>, _ p: Int, length: Int) -> Bool {
-        guard p + length + 8 <= bytes.count else { return false }
-        // Whole words of field bytes, then the word that ends with the space.
-        var q = p
-        var below: UInt64 = 0
-        while q + 8 <= p + length {
-            below |= SWAR.bytesBelow0x21(bytes.word(at: q))
-            q += 8
-        }
-        let last = p + length - 7  // its top byte is the one after the field
-        let shift = UInt64(8 * max(0, 7 - length))  // a field shorter than seven bytes: its word moved up
-        let tail = last >= p ? bytes.word(at: last) : bytes.word(at: p) &<< shift
-        return below == 0 && SWAR.bytesBelow0x21(tail) & (SWAR.highBits &<< shift) == 0x80 << 56 && tail >> 56 == 0x20
+        guard p &+ length &+ 8 <= bytes.count else { return false }
+        // The first one or two whole words of field bytes (none for a field shorter than eight
+        // bytes), then the word whose top byte is the one after the field.
+        let whole: UInt64 = length >= 8 ? .max : 0
+        let first = SWAR.bytesBelow0x21(bytes.word(at: p)) & whole
+        let second = SWAR.bytesBelow0x21(bytes.word(at: p &+ (length >= 16 ? 8 : 0))) & whole
+        let shift = UInt64(8 &* max(0, 7 &- length))  // a field shorter than seven bytes: its word moved up
+        let tail = bytes.word(at: max(p, p &+ length &- 7)) &<< shift
+        let tailBelow = SWAR.bytesBelow0x21(tail) & (SWAR.highBits &<< shift)
+        return first | second | tailBelow == 0x80 << 56 && tail >> 56 == 0x20
     }
 
     /// start or end of exactly ten digits followed by a space, in seconds; nil for anything else.
@@ -205,12 +206,12 @@ extension RecordReader {
     /// exact parsers make of the field (an IPv6 address with an IPv4 tail), else nothing.
     @inline(__always)
     private static func addressField(_ bytes: Span<UInt8>, _ p: Int, _ address: inout IPAddress) -> Int {
-        if p + 16 <= bytes.count {
+        if p &+ 24 <= bytes.count {
             let low = bytes.word(at: p)
-            let high = bytes.word(at: p + 8)
+            let high = bytes.word(at: p &+ 8)
             let lowLength = SWAR.leadingCount(SWAR.bytesBelow0x21(low))
-            let length = lowLength < 8 ? lowLength : 8 + SWAR.leadingCount(SWAR.bytesBelow0x21(high))
-            if let value = IPAddress.parseIPv4(low: low, high: high, length: length) {
+            let length = lowLength < 8 ? lowLength : 8 &+ SWAR.leadingCount(SWAR.bytesBelow0x21(high))
+            if let value = IPAddress.parseIPv4(bytes, at: p, low: low, high: high, length: length) {
                 address = .v4(value)
                 return p + length
             }
