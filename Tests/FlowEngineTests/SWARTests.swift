@@ -1,3 +1,4 @@
+import FlowIO
 import Testing
 
 @testable import FlowEngine
@@ -86,15 +87,16 @@ struct SWARTests {
         var random = SplitMix64(seed: 13)
         var accepted = 0
         for text in Self.nearQuads(300_000, seed: 14) {
-            // The field's 24 bytes: the text, then whatever follows it in a line.
-            var padded = text + (0..<24).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            padded = Array(padded.prefix(max(24, text.count)))
+            // The text, then whatever follows it in a line, in a window's worth of bytes.
+            var padded = text + (0..<(ByteWindow.size + 8)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            padded = Array(padded.prefix(max(ByteWindow.size + 8, text.count)))
             let low = padded.span.word(at: 0)
             let high = padded.span.word(at: 8)
             let exact = IPAddress.parseIPv4(text.span, from: 0, to: text.count)
             let words =
                 text.count <= 16
-                ? IPAddress.parseIPv4(padded.span, at: 0, low: low, high: high, length: text.count) : nil
+                ? padded.span.withWindow(at: 0) { IPAddress.parseIPv4($0, at: 0, low: low, high: high, length: text.count) }
+                    ?? nil : nil
             #expect(words == exact, "\(String(decoding: text, as: UTF8.self))")
             if exact != nil { accepted += 1 }
         }

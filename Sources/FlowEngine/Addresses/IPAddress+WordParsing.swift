@@ -1,3 +1,5 @@
+import FlowIO
+
 // Addresses read a word at a time, for the flow-log hot path: dotted quads sixteen bytes at once,
 // IPv6 a group at a time.
 //
@@ -15,10 +17,10 @@ extension IPAddress {
     /// Same rules and same verdict as ``parseIPv4(_:from:to:)``: four parts `0...255` of one to
     /// three digits, no leading zeros, nothing else. Nil for anything else (the caller then tries
     /// the exact parsers, which also read IPv6). `SWARTests` holds the two to the same answers.
-    /// - Precondition: `p + 24 <= text.count`; `low` and `high` are the words at `p` and `p + 8`.
+    /// - Precondition: `p + 24 <= ByteWindow.size`; `low` and `high` are the words at `p` and `p + 8`.
     /// - Complexity: O(1); a fixed sequence of word operations.
     @inline(__always)
-    static func parseIPv4(_ text: Span<UInt8>, at p: Int, low: UInt64, high: UInt64, length: Int) -> UInt32? {
+    static func parseIPv4(_ text: ByteWindow, at p: Int, low: UInt64, high: UInt64, length: Int) -> UInt32? {
         guard length >= 7, length <= 15 else { return nil }
         let lowField = length >= 8 ? UInt64.max : UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* length)
         let highField = length <= 8 ? 0 : UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* length)

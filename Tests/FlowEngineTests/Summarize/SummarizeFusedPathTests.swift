@@ -49,6 +49,10 @@ struct SummarizeFusedPathTests {
                     "1234567890123", "12345678901\u{1}", "\u{1}23456789012", "eni-0123456789abcdef",
                     "eni-0123456789abcdef01", "eni-01234567\u{1}9abcdef0", "eni-0123456789abcdef\u{7f}",
                     "12345\t678901", "eni-01234567\t9abcdef0",
+                    // Lines around the fast path's window (`RecordReader.fastLineLimit`).
+                    String(repeating: "a", count: 90), String(repeating: "b", count: 110),
+                    String(repeating: "c", count: 125), String(repeating: "d", count: 140),
+                    String(repeating: "e", count: 150), String(repeating: "f", count: 300),
                 ])
             }
         }
