@@ -36,9 +36,6 @@ extension IPAddress {
         let second = rest.trailingZeroBitCount
         let fromThird = rest & (rest &- 1)
         let third = fromThird.trailingZeroBitCount
-        // Exactly three dots: a third one, and none after it (not `nonzeroBitCount == 3`: without
-        // the POPCNT instruction, which the baseline x86-64 target lacks, that is a dozen more).
-        let threeDots = fromThird != 0 && fromThird & (fromThird &- 1) == 0
         // Each part's digits, read again from the text at the part's start: a load costs less than
         // shifting them out of the two words (`& 15` keeps a missing dot's position in the field).
         func digits(at start: Int) -> UInt64 { text.word(at: p &+ (start & 15)) ^ SWAR.zeroDigits }
@@ -46,23 +43,31 @@ extension IPAddress {
         let b = octet(digits(at: first &+ 1), count: second &- first &- 1)
         let c = octet(digits(at: second &+ 1), count: third &- second &- 1)
         let d = octet(digits(at: third &+ 1), count: length &- third &- 1)
-        guard junk == 0, threeDots, a.valid, b.valid, c.valid, d.valid, a.value | b.value | c.value | d.value <= 255
-        else { return nil }
+        // Every rule as a flag, or-ed: one branch for the verdict, not one per rule. Exactly three
+        // dots: a third one and none after it (not `nonzeroBitCount == 3`: the baseline x86-64
+        // target has no POPCNT, and its replacement is a dozen instructions).
+        let noThirdDot: UInt64 = fromThird == 0 ? 1 : 0
+        let bad = junk | noThirdDot | fromThird & (fromThird &- 1) | a.bad | b.bad | c.bad | d.bad
+            | UInt64(a.value | b.value | c.value | d.value) >> 8
+        guard bad == 0 else { return nil }
         return a.value << 24 | b.value << 16 | c.value << 8 | d.value
     }
 
     /// The part of `count` digits at the start of `digits` (digit values, the first in the lowest
-    /// byte), and whether it has one to three digits and no leading zero (the caller checks that
-    /// it is at most 255). Any `count` is safe to pass: shifts are masked, and a count that is not
-    /// 1...3 only makes `valid` false.
+    /// byte), and `bad` not 0 unless it has one to three digits and no leading zero (the caller
+    /// checks that it is at most 255). Any `count` is safe to pass: shifts are masked, and a count
+    /// that is not 1...3 only makes `bad` not 0.
     @inline(__always)
-    private static func octet(_ digits: UInt64, count: Int) -> (value: UInt32, valid: Bool) {
+    private static func octet(_ digits: UInt64, count: Int) -> (value: UInt32, bad: UInt64) {
         // The digits moved up so that the last one is in byte 2 (hundreds in byte 0); what moved
         // into byte 3 and above is cut off.
         let aligned = UInt32(truncatingIfNeeded: digits &<< UInt64(truncatingIfNeeded: 24 &- 8 &* count)) & 0xFF_FFFF
         let value = (aligned & 0xFF) &* 100 &+ (aligned >> 8 & 0xFF) &* 10 &+ (aligned >> 16)
-        let valid = UInt(bitPattern: count &- 1) < 3 && (count == 1 || digits & 0xFF != 0)
-        return (value, valid)
+        // Width 1...3: (count - 1) below 3. A leading zero: a first digit 0 in a wider part.
+        let badWidth: UInt64 = UInt(bitPattern: count &- 1) > 2 ? 1 : 0
+        let zeroFirst = ((digits & 0xFF) &- 1) >> 63  // 1 when the first digit is 0
+        let wide = UInt64(truncatingIfNeeded: 1 &- count) >> 63  // 1 when count > 1
+        return (value, badWidth | zeroFirst & wide)
     }
 }
 
