@@ -59,10 +59,12 @@ extension IPAddress {
     /// that is not 1...3 only makes `bad` not 0.
     @inline(__always)
     private static func octet(_ digits: UInt64, count: Int) -> (value: UInt32, bad: UInt64) {
-        // The digits moved up so that the last one is in byte 2 (hundreds in byte 0); what moved
-        // into byte 3 and above is cut off.
-        let aligned = UInt32(truncatingIfNeeded: digits &<< UInt64(truncatingIfNeeded: 24 &- 8 &* count)) & 0xFF_FFFF
-        let value = (aligned & 0xFF) &* 100 &+ (aligned >> 8 & 0xFF) &* 10 &+ (aligned >> 16)
+        // The values of one, two and three digits, and the one of `count` chosen (selects, not
+        // branches).
+        let d0 = UInt32(truncatingIfNeeded: digits) & 0xFF
+        let two = d0 &* 10 &+ UInt32(truncatingIfNeeded: digits >> 8) & 0xFF
+        let three = two &* 10 &+ UInt32(truncatingIfNeeded: digits >> 16) & 0xFF
+        let value = count == 1 ? d0 : count == 2 ? two : three
         // Width 1...3: (count - 1) below 3. A leading zero: a first digit 0 in a wider part.
         let badWidth: UInt64 = UInt(bitPattern: count &- 1) > 2 ? 1 : 0
         let zeroFirst = ((digits & 0xFF) &- 1) >> 63  // 1 when the first digit is 0
