@@ -8,6 +8,8 @@
 # before anything is timed; then each tool runs N times (median, warm page cache).
 #   vpcflow summarize --attribution all, --jobs 1 and --jobs JOBS (also on the gzip set)
 #   DuckDB, ClickHouse in-process (chdb), polars, pytricia in a Python loop  (scripts/peers/*.py)
+#   c-baseline: issue 4's "straightforward C program" (Benchmarks/baseline-c/flowsum.c), --jobs JOBS;
+#     its ranges are converted from JSON to text beforehand, timed separately (see its row's note)
 #   the original notebook's method on the first --notebook-sample records, extrapolated (clearly labelled)
 #   the floor: cat FILE > /dev/null, wc -l FILE, zcat of the gzip set
 #
@@ -17,7 +19,8 @@
 #   --csv PATH           also write the table as CSV to PATH
 #   --ranges FILE        ip-ranges.json (default ../shared/datasets/ip-ranges.json)
 #   --gz DIR             gzip set for the zcat floor and vpcflow's gzip rows (default bench-data/gz; 'none')
-#   --peers LIST         comma-separated subset of duckdb,chdb,polars,pytricia,notebook
+#   --peers LIST         comma-separated subset of c-baseline,duckdb,chdb,polars,pytricia,notebook
+#                        (default all of them)
 #   --notebook-sample S  records for the notebook's method (default 200)
 #   --notebook-variants  literal,prebuilt (default both; see scripts/peers/notebook_peer.py)
 #   --verify-only        check every CSV against vpcflow's, time nothing
@@ -27,12 +30,15 @@
 #   --grouped            time each tool's runs back to back (with hyperfine when installed)
 #                        instead of round robin
 #   --no-hyperfine       with --grouped: time with our own loop even when hyperfine is installed
-# Environment: JOBS, RUNS, RANGES as the options; PEERS_VENV (default Benchmarks/.venv) and
-# PEERS_CONSTRAINTS (default scripts/peers/constraints.txt) to try another environment.
+# Environment: JOBS, RUNS, RANGES as the options; CC, the C compiler for c-baseline (default cc);
+# PEERS_VENV (default Benchmarks/.venv) and PEERS_CONSTRAINTS (default scripts/peers/constraints.txt)
+# to try another environment.
 #
 # Set-up, done here: a virtual environment in Benchmarks/.venv (git-ignored) from PyPI with the pinned
 # versions of scripts/peers/constraints.txt (a package that does not install is reported and its peer
-# skipped); vpcflow built with `swift build -c release --product vpcflow --scratch-path .build-peers`.
+# skipped); vpcflow built with `swift build -c release --product vpcflow --scratch-path .build-peers`;
+# the C baseline compiled with `${CC:-cc} -std=c11 -O2 -pthread -Wall -Wextra` into .build-baseline-c/
+# (git-ignored; if it does not compile, that peer is skipped). Its version column is the compiler's.
 # Timing is round robin by default: run 1 of every tool, then run 2 of every tool, and so on, each
 # timed by our own loop; on a shared machine whose speed drifts over minutes every tool then sees the
 # same mix of fast and slow phases, so the ratios compare like with like. With --grouped, each tool's
@@ -52,7 +58,7 @@ runs=${RUNS:-3}
 csv_out=""
 ranges=${RANGES:-../shared/datasets/ip-ranges.json}
 gz=bench-data/gz
-peers=duckdb,chdb,polars,pytricia,notebook
+peers=c-baseline,duckdb,chdb,polars,pytricia,notebook
 nb_sample=200
 nb_variants=literal,prebuilt
 verify_only=""
@@ -98,7 +104,23 @@ fi
 declare -A package=([duckdb]=duckdb [chdb]=chdb [polars]=polars [pytricia]=pytricia [notebook]=pandas)
 declare -A module=([duckdb]=duckdb [chdb]=chdb [polars]=polars [pytricia]=pytricia [notebook]=pandas)
 missing=""
+c_baseline=""
 for peer in ${peers//,/ }; do
+    if [ "$peer" = c-baseline ]; then
+        # The C baseline: compiled here on every run (under a second), nothing to install.
+        cc=${CC:-cc}
+        mkdir -p .build-baseline-c
+        if "$cc" -std=c11 -O2 -pthread -Wall -Wextra -o .build-baseline-c/flowsum \
+                Benchmarks/baseline-c/flowsum.c >.build-baseline-c/cc.log 2>&1; then
+            c_baseline=.build-baseline-c/flowsum
+            echo "# c-baseline compiled: $cc -std=c11 -O2 -pthread -Wall -Wextra ($("$cc" --version 2>&1 | head -1))"
+            [ ! -s .build-baseline-c/cc.log ] || echo "# c-baseline: the compiler warned (see .build-baseline-c/cc.log)"
+        else
+            echo "# c-baseline did not compile with $cc: peer skipped (see .build-baseline-c/cc.log)"
+            missing="$missing,$peer"
+        fi
+        continue
+    fi
     pkg=${package[$peer]:-}
     [ -n "$pkg" ] || { echo "unknown peer $peer" >&2; exit 64; }
     pin=$(grep -i "^$pkg==" "$constraints" || true)
@@ -136,7 +158,7 @@ echo "# uptime before: $(uptime)"
 status=0
 "$py" scripts/peers/run_bench.py "$file" --ranges "$ranges" --vpcflow "$vpcflow" --python "$py" \
     --jobs "$jobs" --runs "$runs" --gz "$gz" --csv "$csv_out" --work "$work" --peers "$peers" \
-    --missing "${missing#,}" --notebook-sample "$nb_sample" \
+    --missing "${missing#,}" --notebook-sample "$nb_sample" --c-baseline "$c_baseline" \
     --notebook-variants "$nb_variants" --hyperfine "$hyperfine" \
     $verify_only $no_floor $grouped || status=$?
 echo "# uptime after: $(uptime)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Runs vpcflow and its peers side by side on one file, checks every peer's services.csv against
 vpcflow's byte for byte, times each (median of N runs, warm page cache) and prints the table.
-Called by scripts/bench-peers.sh, which prepares the virtual environment and builds vpcflow.
-Standard library only."""
+Called by scripts/bench-peers.sh, which prepares the virtual environment, builds vpcflow and compiles
+the C baseline (Benchmarks/baseline-c/flowsum.c). Standard library only."""
 
 import argparse
 import csv
@@ -19,6 +19,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RANGES_TO_TEXT = os.path.join(HERE, "..", "..", "Benchmarks", "baseline-c", "ranges_to_text.py")
 
 
 def sh(cmd):
@@ -161,11 +162,12 @@ def main():
     ap.add_argument("--gz", default="", help="folder of gzip flow logs for the zcat floor ('' for none)")
     ap.add_argument("--csv", default="")
     ap.add_argument("--work", required=True)
-    ap.add_argument("--peers", default="duckdb,chdb,polars,pytricia,notebook")
+    ap.add_argument("--peers", default="c-baseline,duckdb,chdb,polars,pytricia,notebook")
     ap.add_argument("--missing", default="", help="peers whose package did not install")
     ap.add_argument("--notebook-sample", type=int, default=200)
     ap.add_argument("--notebook-variants", default="literal,prebuilt")
     ap.add_argument("--hyperfine", default="")
+    ap.add_argument("--c-baseline", default="", help="the compiled Benchmarks/baseline-c/flowsum ('' if none)")
     ap.add_argument("--grouped", action="store_true",
                     help="time each tool's runs back to back (hyperfine) instead of round robin")
     ap.add_argument("--verify-only", action="store_true")
@@ -237,8 +239,44 @@ def main():
                  records=recs, info=info)
         tools.append(t)
 
+    def add_c_baseline():
+        """Issue 4's straightforward C program. It reads the ranges as text, converted from
+        ip-ranges.json here by python3 (stdlib json) before any check or timed run: that conversion
+        is timed on its own (median of 3) and named in the row's note, and is NOT in the row's time,
+        whereas vpcflow and the Python peers read ip-ranges.json inside theirs."""
+        name = "c-baseline"
+        if name in missing or not a.c_baseline:
+            t = Tool(name, [], "peer", note="not compiled")
+            t.failed = "not compiled"
+            tools.append(t)
+            return
+        text = os.path.join(a.work, "c-baseline-ranges.txt")
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            p = subprocess.run([a.python, RANGES_TO_TEXT, a.ranges, text], stderr=subprocess.PIPE)
+            times.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                t = Tool(name, [], "peer")
+                t.failed = "ranges_to_text.py failed: " + p.stderr.decode(errors="replace").strip()[-200:]
+                tools.append(t)
+                return
+        # One core and --jobs cores, as issue 4 quotes it (and as vpcflow's rows).
+        for j in sorted({1, a.jobs}):
+            label = f"{name} --jobs {j}"
+            out = os.path.join(a.work, f"{slug(label)}.csv")
+            info = os.path.join(a.work, f"{slug(label)}.json")
+            argv = [a.c_baseline, "--ranges", text, "--jobs", str(j), "--output", out, "--info", info, a.file]
+            tools.append(Tool(label, argv, "peer", output=out, reference=ref_csv, input_bytes=file_bytes,
+                              records=records, info=info,
+                              note=f"compiled -O2; ranges pre-converted from JSON to text by python3 in "
+                                   f"{statistics.median(times):.3f} s (median of 3), not in this time; peak "
+                                   f"RSS counts the pages of the mapped file"))
+
     for p in peers:
-        if p == "duckdb":
+        if p == "c-baseline":
+            add_c_baseline()
+        elif p == "duckdb":
             add_peer("duckdb", "duckdb_peer.py", ["--jobs", str(a.jobs)])
         elif p == "chdb":
             add_peer("chdb", "chdb_peer.py", ["--jobs", str(a.jobs)])
