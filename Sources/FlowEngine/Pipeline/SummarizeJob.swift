@@ -139,7 +139,7 @@ extension Duration {
 extension SummarizeJob {
     /// Counts `bytes`, the whole text of one plain input, as one chunk on the calling thread: no
     /// tasks, no threads, no reports. For measuring tools that cannot follow Swift concurrency's
-    /// threads (valgrind's instruction counts: `vpcflow-bench count`, BENCHMARKS.md); `run` is the
+    /// threads (valgrind's instruction counts: `vpcflow-count`, `scripts/count-instructions.sh`); `run` is the
     /// job.
     /// - Returns: the aggregate, or nil when the format cannot be detected.
     public static func countOnThisThread(_ bytes: Span<UInt8>, index: PrefixIndex) -> Aggregate? {
