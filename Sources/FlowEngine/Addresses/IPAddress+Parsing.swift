@@ -157,10 +157,9 @@ extension IPAddress {
 /// the final value. One place for the RFC 4291 shape rules; the parsers differ only in how they read
 /// a group's digits.
 struct IPv6Groups {
-    /// Groups before "::" (all of them if there is none).
-    private var head: UInt128 = 0
-    /// Groups after "::".
-    private var tail: UInt128 = 0
+    /// Every group read so far, in order, the last in the low 16 bits (an IPv4 tail as two): one
+    /// shift per group, no branch; "::" is placed once, in `value`.
+    private var groups: UInt128 = 0
     /// Groups read so far, both sides; an IPv4 tail counts 2.
     private(set) var count = 0
     /// Groups before "::", or -1 when there is no "::" (yet).
@@ -172,13 +171,13 @@ struct IPv6Groups {
     /// Adds a 16-bit group.
     @inline(__always)
     mutating func append(_ group: UInt32) {
-        if compressionAt < 0 { head = head << 16 | UInt128(group) } else { tail = tail << 16 | UInt128(group) }
+        groups = groups &<< 16 | UInt128(group)
         count += 1
     }
 
     /// Adds an embedded IPv4 address (the last 32 bits).
     mutating func append(ipv4: UInt32) {
-        if compressionAt < 0 { head = head << 32 | UInt128(ipv4) } else { tail = tail << 32 | UInt128(ipv4) }
+        groups = groups &<< 32 | UInt128(ipv4)
         count += 2
     }
 
@@ -213,9 +212,12 @@ struct IPv6Groups {
     /// The address, or nil when the groups do not make one: eight without "::"; with it, at most
     /// seven ("::" stands for at least one zero group).
     var value: UInt128? {
-        if compressionAt < 0 { return count == 8 ? head : nil }
+        if compressionAt < 0 { return count == 8 ? groups : nil }
         guard count <= 7 else { return nil }
+        // The groups after "::" stay at the bottom; those before it move to the top.
+        let after = count - compressionAt
+        let tail = after == 0 ? 0 : groups & (UInt128.max >> UInt128(128 - 16 * after))
         if compressionAt == 0 { return tail }
-        return head << UInt128(16 * (8 - compressionAt)) | tail
+        return (groups >> UInt128(16 * after)) << UInt128(16 * (8 - compressionAt)) | tail
     }
 }
