@@ -49,42 +49,44 @@ public enum RangesLoader {
     }
 
     private static func entry(
-        _ item: JSONValue, prefixKey: String, ipv4: Bool, at location: String, path: String
+        _ item: JSONValue, prefixKey: String, ipv4: Bool, at location: @autoclosure () -> String, path: String
     ) throws(RangesError) -> RangeEntry {
+        // `location` ("prefixes[17]") is built only for an error: formatting it for every entry
+        // cost more than reading the entry.
         guard case .object = item else {
-            throw RangesError(path: path, location: location, message: "expected an object")
+            throw RangesError(path: path, location: location(), message: "expected an object")
         }
-        let cidrText = try text(item, prefixKey, at: location, path: path)
-        let region = try text(item, "region", at: location, path: path)
-        let service = try text(item, "service", at: location, path: path)
+        let cidrText = try text(item, prefixKey, at: location(), path: path)
+        let region = try text(item, "region", at: location(), path: path)
+        let service = try text(item, "service", at: location(), path: path)
         // Files before April 2020 have no network_border_group: the region stands in for it.
-        let borderGroup = item["network_border_group"] == nil ? region : try text(item, "network_border_group", at: location, path: path)
+        let borderGroup = item["network_border_group"] == nil ? region : try text(item, "network_border_group", at: location(), path: path)
         let prefix: IPPrefix
         do {
             prefix = try IPPrefix(cidrText)
         } catch {
-            throw RangesError(path: path, location: "\(location).\(prefixKey)", message: error.description)
+            throw RangesError(path: path, location: "\(location()).\(prefixKey)", message: error.description)
         }
         guard prefix.isIPv4 == ipv4 else {
             throw RangesError(
-                path: path, location: "\(location).\(prefixKey)",
+                path: path, location: "\(location()).\(prefixKey)",
                 message: "\"\(cidrText)\" is an \(ipv4 ? "IPv6" : "IPv4") prefix in the \(ipv4 ? "IPv4" : "IPv6") list")
         }
         guard !region.isEmpty, !service.isEmpty else {
-            throw RangesError(path: path, location: location, message: "empty region or service")
+            throw RangesError(path: path, location: location(), message: "empty region or service")
         }
         return RangeEntry(prefix: prefix, region: region, service: service, networkBorderGroup: borderGroup, origin: .aws)
     }
 
-    private static func text(_ object: JSONValue, _ key: String, at location: String, path: String) throws(RangesError)
-        -> String
-    {
+    private static func text(
+        _ object: JSONValue, _ key: String, at location: @autoclosure () -> String, path: String
+    ) throws(RangesError) -> String {
         guard let value = object[key] else {
-            throw RangesError(path: path, location: location, message: "missing key \"\(key)\"")
+            throw RangesError(path: path, location: location(), message: "missing key \"\(key)\"")
         }
         guard let string = value.stringValue else {
-            throw RangesError(
-                path: path, location: location.isEmpty ? key : "\(location).\(key)", message: "expected a string")
+            let at = location()
+            throw RangesError(path: path, location: at.isEmpty ? key : "\(at).\(key)", message: "expected a string")
         }
         return string
     }
