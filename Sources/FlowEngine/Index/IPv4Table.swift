@@ -47,11 +47,15 @@ struct IPv4Table: Sendable {
                     blocks[block2 + middle] = classes[cursor].rawValue
                     continue
                 }
+                // The /24's addresses, a run of one interval at a time (not an interval search per
+                // address: that was most of the table's build).
                 let block3 = blocks.count
-                blocks += repeatElement(0, count: 256)
-                for low in 0..<256 {
+                var low = 0
+                while low < 256 {
                     advance(to: first24 | UInt32(low))
-                    blocks[block3 + low] = classes[cursor].rawValue
+                    let runEnd = cursor + 1 < starts.count ? min(256, Int(starts[cursor + 1] - first24)) : 256
+                    blocks += repeatElement(classes[cursor].rawValue, count: runEnd - low)
+                    low = runEnd
                 }
                 blocks[block2 + middle] = Self.blockFlag | UInt32(block3 >> 8)
             }
