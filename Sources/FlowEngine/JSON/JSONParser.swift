@@ -250,6 +250,21 @@ private struct Reader {
     mutating func string() throws(JSONError) -> String {
         let start = pos + 1
         var i = start
+        // Plain bytes eight at a time: up to the first quote, backslash, control or non-ASCII
+        // byte, which the loop below decides (the ranges file's strings are all plain; a byte at a
+        // time, this loop was 22 M instructions of every run).
+        while i &+ 8 <= bytes.count {
+            // Safe: `i + 8 <= bytes.count`.
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            let control = ~(((word & SWAR.low7Bits) &+ 0x6060_6060_6060_6060) | word) & SWAR.highBits
+            let special = control | word & SWAR.highBits | SWAR.zeroBytes(word ^ 0x2222_2222_2222_2222)
+                | SWAR.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+            if special != 0 {
+                i &+= SWAR.leadingCount(special)
+                break
+            }
+            i &+= 8
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c >= 0x20 && c < 0x80 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
