@@ -12,16 +12,16 @@ import FlowIO
 ///
 /// It reads through a `ByteWindow` of the 256 bytes from the line's start (the caller makes it;
 /// where fewer remain, at the end of a chunk, the line takes the exact path), with no bounds check
-/// per read. Offsets only grow, every field reader reads at most 24 bytes from its field's start,
-/// and no reader starts past `fastLineLimit`: so no read goes past the window, and a line that
-/// would is given up.
+/// per read. Offsets only grow; no field is started past `fastLineLimit`; a reader of a value reads
+/// at most 24 bytes from its field's start, and the search for a field's end stops at the window's
+/// end. So no read goes past the window, and a line that would need one is given up.
 ///
 /// So it never decides anything the exact path would decide differently: when it returns a record,
 /// `read` would have returned `.ok` with the same values. The tests hold it to the reference
 /// summarizer on lines mutated at random around every rule.
 extension RecordReader {
     /// The last offset (from the line's start) at which the fast path starts reading a field: a
-    /// reader reads at most 24 bytes from there, within `ByteWindow.size`.
+    /// value's reader reads at most 24 bytes from there, within `ByteWindow.size`.
     static let fastLineLimit = ByteWindow.size - 24
 
     /// Reads the line at the start of `w`, in any space-separated layout (`roles`: the role of
