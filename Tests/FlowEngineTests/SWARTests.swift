@@ -33,6 +33,7 @@ struct SWARTests {
     func masks() {
         for word in Self.words(200_000, seed: 11) {
             #expect(SWAR.bytesBelow0x21(word) == Self.mask(word) { $0 < 0x21 })
+            #expect(SWAR.bytesBelow0x20(word) == Self.mask(word) { $0 < 0x20 })
             #expect(SWAR.zeroBytes(word) == Self.mask(word) { $0 == 0 })
             #expect(SWAR.nonDigits(word ^ SWAR.zeroDigits) == Self.mask(word) { !(0x30...0x39).contains($0) })
             let m = Self.mask(word) { $0 < 0x21 }

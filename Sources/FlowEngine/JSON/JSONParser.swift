@@ -256,8 +256,7 @@ private struct Reader {
         while i &+ 8 <= bytes.count {
             // Safe: `i + 8 <= bytes.count`.
             let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
-            let control = ~(((word & SWAR.low7Bits) &+ 0x6060_6060_6060_6060) | word) & SWAR.highBits
-            let special = control | word & SWAR.highBits | SWAR.zeroBytes(word ^ 0x2222_2222_2222_2222)
+            let special = SWAR.bytesBelow0x20(word) | word & SWAR.highBits | SWAR.zeroBytes(word ^ 0x2222_2222_2222_2222)
                 | SWAR.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
             if special != 0 {
                 i &+= SWAR.leadingCount(special)

@@ -20,6 +20,13 @@ enum SWAR {
         ~(((word & low7Bits) &+ 0x5F5F_5F5F_5F5F_5F5F) | word) & highBits
     }
 
+    /// Control bytes (below 0x20), as `bytesBelow0x21` with 0x60 added: JSON's rule for what a
+    /// string may not hold unescaped.
+    @inline(__always)
+    static func bytesBelow0x20(_ word: UInt64) -> UInt64 {
+        ~(((word & low7Bits) &+ 0x6060_6060_6060_6060) | word) & highBits
+    }
+
     /// Bytes equal to zero (so `zeroBytes(word ^ pattern)` finds bytes equal to a pattern byte).
     @inline(__always)
     static func zeroBytes(_ word: UInt64) -> UInt64 {
