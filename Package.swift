@@ -23,8 +23,11 @@ let package = Package(
     targets: [
         // The system zlib (gzip input). Only FlowIO imports it.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        // The only module that touches libc, zlib or raw pointers.
-        .target(name: "FlowIO", dependencies: ["CZlib"], swiftSettings: settings),
+        // libcurl's easy interface, for `ranges update`: declarations only, the library is loaded
+        // with dlopen when a download is asked for (HTTPFetch.swift says why).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+        // The only module that touches libc, zlib, libcurl or raw pointers.
+        .target(name: "FlowIO", dependencies: ["CZlib", "CCurl"], swiftSettings: settings),
         // Everything else of the job: addresses, ranges, index, parsing, aggregation, reports.
         .target(name: "FlowEngine", dependencies: ["FlowIO"], swiftSettings: settings),
         // The command line: argument parsing, commands, help text, exit codes.

@@ -25,7 +25,7 @@ enum RangesUpdateCommand {
         let url = arguments.value(urlOption) ?? defaultURL
         let bytes: [UInt8]
         do {
-            bytes = try await HTTPFetch.get(url)
+            bytes = try HTTPFetch.get(url, userAgent: "vpcflow/\(CommandLineTool.version)")
         } catch {
             throw CLIError(exitCode: .ioError, message: error.description)
         }
