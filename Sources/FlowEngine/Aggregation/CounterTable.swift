@@ -4,9 +4,13 @@
 ///
 /// Written here rather than using `Dictionary` to keep hashing and resilience checks off the
 /// per-record path. `UInt64.max` marks an empty slot, so it is not a valid key.
+///
+/// A slot is four words in one array, key then counters: a record's add touches one cache line
+/// and one array (one uniqueness check), not a key array and a counter array. The per-record
+/// `add` is inlined into its caller; only a new key (`claim`) leaves it.
 struct CounterTable: Sendable {
-    private(set) var keys: [UInt64]
-    private(set) var values: [UInt64]  // 3 per slot: flows, packets, bytes
+    /// `[slot * 4]` the key (or `empty`), then flows, packets, bytes.
+    private var slots: [UInt64]
     private(set) var count = 0
     private var mask: Int
     /// 64 - log2(capacity): Fibonacci hashing keeps the product's top bits.
@@ -17,11 +21,14 @@ struct CounterTable: Sendable {
     init(capacity: Int = 256) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: Self.empty, count: size)
-        values = [UInt64](repeating: 0, count: size * 3)
+        slots = [UInt64](repeating: 0, count: size * 4)
+        for slot in 0..<size { slots[slot * 4] = Self.empty }
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
+
+    /// The number of slots.
+    var capacity: Int { mask + 1 }
 
     /// Adds to the counters of `key`.
     /// - Precondition: `key != UInt64.max`.
@@ -29,29 +36,23 @@ struct CounterTable: Sendable {
     mutating func add(_ key: UInt64, flows: UInt64, packets: UInt64, bytes: UInt64) {
         var slot = Self.slot(key, shift)
         while true {
-            let present = keys[slot]
+            let present = slots[slot &* 4]
             if present == key { break }
             if present == Self.empty {
-                if (count + 1) * 2 > keys.count {
-                    grow()
-                    add(key, flows: flows, packets: packets, bytes: bytes)
-                    return
-                }
-                keys[slot] = key
-                count += 1
+                slot = claim(slot, for: key)
                 break
             }
-            slot = (slot + 1) & mask
+            slot = (slot &+ 1) & mask
         }
-        values[slot * 3] &+= flows
-        values[slot * 3 + 1] &+= packets
-        values[slot * 3 + 2] &+= bytes
+        slots[slot &* 4 &+ 1] &+= flows
+        slots[slot &* 4 &+ 2] &+= packets
+        slots[slot &* 4 &+ 3] &+= bytes
     }
 
     /// Every (key, flows, packets, bytes), in no particular order.
     func forEach(_ body: (UInt64, UInt64, UInt64, UInt64) -> Void) {
-        for (slot, key) in keys.enumerated() where key != Self.empty {
-            body(key, values[slot * 3], values[slot * 3 + 1], values[slot * 3 + 2])
+        for slot in 0..<capacity where slots[slot * 4] != Self.empty {
+            body(slots[slot * 4], slots[slot * 4 + 1], slots[slot * 4 + 2], slots[slot * 4 + 3])
         }
     }
 
@@ -60,10 +61,22 @@ struct CounterTable: Sendable {
         other.forEach { key, flows, packets, bytes in add(key, flows: flows, packets: packets, bytes: bytes) }
     }
 
-    private mutating func grow() {
-        let old = self
-        self = CounterTable(capacity: keys.count)
-        merge(old)
+    /// Makes the empty `slot`, the end of `key`'s probe, hold `key` (zero counters), growing the
+    /// table first when it would be more than half full; returns the slot that holds it.
+    @inline(never)
+    private mutating func claim(_ slot: Int, for key: UInt64) -> Int {
+        var slot = slot
+        if (count + 1) * 2 > capacity {
+            let old = self
+            self = CounterTable(capacity: capacity)
+            old.forEach { key, flows, packets, bytes in add(key, flows: flows, packets: packets, bytes: bytes) }
+            // `key` is not in the table: its probe ends at the first empty slot.
+            slot = Self.slot(key, shift)
+            while slots[slot * 4] != Self.empty { slot = (slot + 1) & mask }
+        }
+        slots[slot * 4] = key
+        count += 1
+        return slot
     }
 
     @inline(__always)
