@@ -6,10 +6,15 @@
 /// surrogate escapes, and anything after the value. Accepted beyond the bare
 /// grammar: one leading UTF-8 byte order mark, and any value at top level.
 ///
-/// Deliberately not done: no streaming, no JSON5 leniency, no duplicate-key
-/// detection (duplicates are kept in order), no number conversion (numbers
-/// keep their text), and no UTF-8 checking *outside* strings (any non-ASCII
-/// byte there is a syntax error anyway).
+/// The reader reports what it validates to a ``JSONEvents`` sink, in document
+/// order: `parse` builds a ``JSONValue`` tree from them; `walk` hands them to a
+/// caller's sink, which keeps only what it needs (the ranges loader builds
+/// its entries without a tree of Strings; BENCHMARKS.md, "Fixed cost").
+///
+/// Deliberately not done: no incremental input, no JSON5 leniency, no
+/// duplicate-key detection (duplicates are kept in order), no number
+/// conversion (numbers keep their text), and no UTF-8 checking *outside*
+/// strings (any non-ASCII byte there is a syntax error anyway).
 public enum JSONParser {
     /// Arrays and objects nested deeper than this are refused with an error
     /// instead of risking a stack overflow.
@@ -20,9 +25,18 @@ public enum JSONParser {
     /// - Complexity: O(n) in the byte count, one pass; strings without
     ///   escapes are created straight from their byte range.
     public static func parse(_ bytes: Span<UInt8>) throws(JSONError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) -> JSONValue in
-            var reader = Reader(buffer)
-            return try reader.document()
+        var tree = JSONTreeBuilder()
+        try walk(bytes, into: &tree)
+        return tree.root
+    }
+
+    /// Validates a whole document as `parse` does, reporting its parts to `sink` as they are
+    /// read. When it throws, `sink` has seen the events before the problem.
+    static func walk<Sink: JSONEvents>(_ bytes: Span<UInt8>, into sink: inout Sink) throws(JSONError) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) in
+            var reader = Reader(buffer, sink: sink)
+            defer { sink = reader.sink }
+            try reader.document()
         }
     }
 
@@ -70,19 +84,90 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
+/// The parts of a JSON document, in document order, as `JSONParser.walk` validates them.
+///
+/// A member is `key` then its value's events; a container's events lie between its start and
+/// its end. Strings and keys come unescaped, as valid UTF-8; a number as its text. The spans are
+/// valid only during the call.
+protocol JSONEvents {
+    mutating func objectStart()
+    mutating func key(_ key: Span<UInt8>)
+    mutating func objectEnd()
+    mutating func arrayStart()
+    mutating func arrayEnd()
+    mutating func string(_ value: Span<UInt8>)
+    mutating func number(_ text: Span<UInt8>)
+    /// `true`, `false` or `null`.
+    mutating func literal(_ value: JSONValue)
+}
+
+/// Builds the `JSONValue` tree of a document from its events.
+struct JSONTreeBuilder: JSONEvents {
+    /// The document, once its last event has arrived.
+    private(set) var root: JSONValue = .null
+    /// Finished elements and members of the containers still open, so that each container is
+    /// allocated once at its exact size; `open` says where each one's start.
+    private var values: [JSONValue] = []
+    private var members: [JSONMember] = []
+    private var keys: [String] = []
+    private var open: [(isObject: Bool, base: Int)] = []
+
+    private mutating func add(_ value: JSONValue) {
+        guard let top = open.last else {
+            root = value
+            return
+        }
+        if top.isObject {
+            members.append(JSONMember(key: keys.removeLast(), value: value))
+        } else {
+            values.append(value)
+        }
+    }
+
+    mutating func objectStart() { open.append((true, members.count)) }
+    mutating func key(_ key: Span<UInt8>) { keys.append(Self.text(key)) }
+    mutating func objectEnd() {
+        let base = open.removeLast().base
+        let object = Array(members[base...])
+        members.removeSubrange(base...)
+        add(.object(object))
+    }
+    mutating func arrayStart() { open.append((false, values.count)) }
+    mutating func arrayEnd() {
+        let base = open.removeLast().base
+        let array = Array(values[base...])
+        values.removeSubrange(base...)
+        add(.array(array))
+    }
+    mutating func string(_ value: Span<UInt8>) { add(.string(Self.text(value))) }
+    mutating func number(_ text: Span<UInt8>) { add(.number(JSONNumber(uncheckedText: Self.text(text)))) }
+    mutating func literal(_ value: JSONValue) { add(value) }
+
+    static func text(_ bytes: Span<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
 /// The single-pass cursor over the input buffer.
-private struct Reader {
+private struct Reader<Sink: JSONEvents> {
     let bytes: UnsafeBufferPointer<UInt8>
     var pos = 0
     var depth = 0
     /// Decoded bytes of the string being unescaped (reused; slow path only).
     var scratch: [UInt8] = []
-    /// Finished elements / members of the containers still open, so each
-    /// container is allocated once at its exact size.
-    var values: [JSONValue] = []
-    var members: [JSONMember] = []
+    var sink: Sink
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, sink: Sink) {
+        self.bytes = bytes
+        self.sink = sink
+    }
+
+    /// Hands `bytes[range]` to `body` as a span.
+    @inline(__always)
+    static func span<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Span<UInt8>) -> R) -> R {
+        // Safe: `range` lies within `bytes`, which outlives the call; the span cannot escape it.
+        body(Span(_unsafeElements: UnsafeBufferPointer(rebasing: bytes[range])))
+    }
 
     @inline(never)
     func error(_ offset: Int, _ message: String) -> JSONError {
@@ -104,28 +189,27 @@ private struct Reader {
         }
     }
 
-    mutating func document() throws(JSONError) -> JSONValue {
+    mutating func document() throws(JSONError) {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { pos = 3 }
-        let value = try self.value()
+        try value()
         skipWhitespace()
         guard pos == bytes.count else {
             throw error(pos, "unexpected \(describe(bytes[pos])) after the JSON value")
         }
-        return value
     }
 
     /// Skips leading whitespace, then reads one value.
-    mutating func value() throws(JSONError) -> JSONValue {
+    mutating func value() throws(JSONError) {
         skipWhitespace()
         guard pos < bytes.count else { throw endOfInput("expected a JSON value") }
         switch bytes[pos] {
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "\""): try string(isKey: false)
+        case UInt8(ascii: "{"): try object()
+        case UInt8(ascii: "["): try array()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        case UInt8(ascii: "t"): try literal("true"); sink.literal(.bool(true))
+        case UInt8(ascii: "f"): try literal("false"); sink.literal(.bool(false))
+        case UInt8(ascii: "n"): try literal("null"); sink.literal(.null)
         case let c: throw error(pos, "expected a JSON value, found \(describe(c))\(hint(c))")
         }
     }
@@ -148,16 +232,17 @@ private struct Reader {
         pos += 1
     }
 
-    mutating func array() throws(JSONError) -> JSONValue {
+    mutating func array() throws(JSONError) {
         try enter()
-        let base = values.count
+        sink.arrayStart()
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
             pos += 1; depth -= 1
-            return .array([])
+            sink.arrayEnd()
+            return
         }
         while true {
-            values.append(try value())
+            try value()
             skipWhitespace()
             guard pos < bytes.count else { throw endOfInput("expected ',' or ']' after array element") }
             let c = bytes[pos]
@@ -172,33 +257,34 @@ private struct Reader {
             }
         }
         depth -= 1
-        let elements = Array(values[base...])
-        values.removeSubrange(base...)
-        return .array(elements)
+        sink.arrayEnd()
     }
 
-    mutating func object() throws(JSONError) -> JSONValue {
+    mutating func object() throws(JSONError) {
         try enter()
-        let base = members.count
+        sink.objectStart()
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
             pos += 1; depth -= 1
-            return .object([])
+            sink.objectEnd()
+            return
         }
+        var memberCount = 0
         while true {
             guard pos < bytes.count else { throw endOfInput("expected a string key") }
             guard bytes[pos] == UInt8(ascii: "\"") else {
                 let c = bytes[pos]
-                throw error(pos, c == UInt8(ascii: "}") && members.count > base
+                throw error(pos, c == UInt8(ascii: "}") && memberCount > 0
                     ? "trailing comma before '}' is not allowed"
                     : "expected a string key, found \(describe(c))\(hint(c))")
             }
-            let key = try string()
+            try string(isKey: true)
             skipWhitespace()
             guard pos < bytes.count else { throw endOfInput("expected ':' after object key") }
             guard bytes[pos] == UInt8(ascii: ":") else { throw error(pos, "expected ':' after object key") }
             pos += 1
-            members.append(JSONMember(key: key, value: try value()))
+            try value()
+            memberCount += 1
             skipWhitespace()
             guard pos < bytes.count else { throw endOfInput("expected ',' or '}' after object member") }
             let c = bytes[pos]
@@ -210,12 +296,10 @@ private struct Reader {
             skipWhitespace()
         }
         depth -= 1
-        let result = Array(members[base...])
-        members.removeSubrange(base...)
-        return .object(result)
+        sink.objectEnd()
     }
 
-    mutating func number() throws(JSONError) -> JSONValue {
+    mutating func number() throws(JSONError) {
         let start = pos
         var i = pos
         @inline(__always) func isDigit(_ i: Int) -> Bool {
@@ -242,12 +326,11 @@ private struct Reader {
             while isDigit(i) { i += 1 }
         }
         pos = i
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        return .number(JSONNumber(uncheckedText: text))
+        Self.span(bytes, start..<i) { sink.number($0) }
     }
 
-    /// Reads a string starting at the opening quote.
-    mutating func string() throws(JSONError) -> String {
+    /// Reads a string starting at the opening quote, and reports it as a key or a value.
+    mutating func string(isKey: Bool) throws(JSONError) {
         let start = pos + 1
         var i = start
         // Plain bytes eight at a time: up to the first quote, backslash, control or non-ASCII
@@ -270,13 +353,17 @@ private struct Reader {
                 i += 1
             } else if c == UInt8(ascii: "\"") {
                 pos = i + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                Self.span(bytes, start..<i) { isKey ? sink.key($0) : sink.string($0) }
+                return
             } else if c >= 0x80 {
                 i += try utf8Length(at: i)
             } else if c == UInt8(ascii: "\\") {
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                return try escapedString(from: i)
+                try escapedString(from: i)
+                let decoded = scratch
+                isKey ? sink.key(decoded.span) : sink.string(decoded.span)
+                return
             } else {
                 throw controlCharacter(at: i)
             }
@@ -285,13 +372,13 @@ private struct Reader {
     }
 
     /// Slow path: decodes the rest of a string containing escapes into `scratch`.
-    mutating func escapedString(from first: Int) throws(JSONError) -> String {
+    mutating func escapedString(from first: Int) throws(JSONError) {
         var i = first
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
                 pos = i + 1
-                return String(decoding: scratch, as: UTF8.self)
+                return
             } else if c == UInt8(ascii: "\\") {
                 guard i + 1 < bytes.count else { break }
                 let e = bytes[i + 1]
