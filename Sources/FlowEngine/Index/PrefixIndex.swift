@@ -34,6 +34,9 @@ public struct PrefixIndex: Sendable {
         var classIDs: [ClassKey: AddressClass] = [
             ClassKey(entries: [], isPrivate: false): .internet, ClassKey(entries: [], isPrivate: true): .privateNetwork,
         ]
+        // About one class per entry in AWS's files (11,014 for 16,828 entries): growing the
+        // dictionary from empty rehashed every key a dozen times.
+        classIDs.reserveCapacity(ranges.entries.count)
         var matchStart: [UInt32] = [0, 0, 0]
         var matchEntries: [UInt32] = []
         let intern = { (entries: [UInt32], isPrivate: Bool) -> AddressClass in
