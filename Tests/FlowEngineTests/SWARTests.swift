@@ -137,30 +137,42 @@ struct SWARTests {
         return result
     }
 
-    @Test("the group-at-a-time IPv6 parser agrees with the exact one on 300,000 near-addresses")
-    func ipv6Groups() {
+    /// The window parser on `text` placed at `offset` of a line of 300 bytes.
+    static func windowIPv6(_ text: [UInt8], at offset: Int) -> UInt128? {
+        let line = [UInt8](repeating: 0x41, count: offset) + text + Array(" 443 6 1 x".utf8)
+            + [UInt8](repeating: 0x20, count: max(0, 300 - offset - text.count))
+        return line.span.withWindow(at: 0) { IPAddress.parseIPv6($0, at: offset, length: text.count) }!
+    }
+
+    @Test("the window IPv6 parser agrees with the exact one on 300,000 near-addresses", arguments: [0, 13, 216])
+    func ipv6Window(offset: Int) {
         var accepted = 0
         var taken = 0
         for text in Self.nearIPv6(300_000, seed: 15) {
-            // The field, then a separator and more bytes, as in a line.
             let line = text + Array(" 443 6 1 x".utf8)
             let exact = IPAddress.parseIPv6(line.span, from: 0, to: text.count)
-            let groups = IPAddress.parseIPv6Groups(line.span, from: 0, to: text.count)
+            let window = Self.windowIPv6(text, at: offset)
             // It gives up (nil) only on an IPv4 tail; otherwise it must agree.
-            if let groups {
+            if let window {
                 taken += 1
-                #expect(groups == exact, "\(String(decoding: text, as: UTF8.self))")
+                #expect(window == exact, "\(String(decoding: text, as: UTF8.self))")
             } else if exact != nil {
                 #expect(text.contains(0x2E), "gave up on \(String(decoding: text, as: UTF8.self))")
             }
             if exact != nil { accepted += 1 }
         }
         #expect(accepted > 100_000 && taken > 100_000, "enough valid addresses to mean something: \(accepted), \(taken)")
-        // Every address without an IPv4 tail is taken.
-        for text in ["::", "::1", "1::", "2600:1f14:abc:de00::1234", "2600:1F14:0:0:0:0:0:1", "fe80::1:2:3:4:5:6"] {
-            let line = Array(text.utf8) + Array(" 443 6 1 x".utf8)
-            #expect(IPAddress.parseIPv6Groups(line.span, from: 0, to: text.utf8.count) == IPAddress.parseIPv6(line.span, from: 0, to: text.utf8.count), "\(text)")
-            #expect(IPAddress.parseIPv6Groups(line.span, from: 0, to: text.utf8.count) != nil, "\(text)")
+        // Every address without an IPv4 tail is taken, whatever its shape.
+        let shapes = [
+            "::", "::1", "1::", "1::2", "2600:1f14:abc:de00::1234", "2600:1F14:0:0:0:0:0:1", "fe80::1:2:3:4:5:6",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "a:b:c:d:e:f:A:B",
+        ]
+        for text in shapes {
+            let exact = IPAddress.parseIPv6(Array(text.utf8).span, from: 0, to: text.utf8.count)
+            #expect(exact != nil && Self.windowIPv6(Array(text.utf8), at: offset) == exact, "\(text)")
+        }
+        for text in [":", ":::", "1:::2", "1::2::3", ":1::", "1:", "12345::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "g::", "1::2 "] {
+            #expect(Self.windowIPv6(Array(text.utf8), at: offset) == nil, "\(text)")
         }
     }
 }

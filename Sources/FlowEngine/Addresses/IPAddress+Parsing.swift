@@ -152,10 +152,10 @@ extension IPAddress {
     }
 }
 
-/// What both IPv6 parsers (`parseIPv6`, a byte at a time, and `parseIPv6Groups`, a group per word)
-/// share: the groups read so far on either side of "::", the rules for what may follow a group, and
-/// the final value. One place for the RFC 4291 shape rules; the parsers differ only in how they read
-/// a group's digits.
+/// What both IPv6 parsers (`parseIPv6` over a span, a byte at a time, and `parseIPv6` over a
+/// window, by word masks) share: the groups read so far on either side of "::" and the final
+/// value. The span parser also takes its rules for what may follow a group from here
+/// (`leading`, `next`); the window parser applies the same rules to its colon mask.
 struct IPv6Groups {
     /// Every group read so far, in order, the last in the low 16 bits (an IPv4 tail as two): one
     /// shift per group, no branch; "::" is placed once, in `value`.
@@ -179,6 +179,14 @@ struct IPv6Groups {
     mutating func append(ipv4: UInt32) {
         groups = groups &<< 32 | UInt128(ipv4)
         count += 2
+    }
+
+    /// Marks "::" after the groups read so far; false when the address already has one.
+    @inline(__always)
+    mutating func compress() -> Bool {
+        guard compressionAt < 0 else { return false }
+        compressionAt = count
+        return true
     }
 
     /// At the field's start: the only thing allowed to start with ':' is "::". Nil for junk.

@@ -252,13 +252,11 @@ extension RecordReader {
     ) -> Int {
         let end = fieldEnd(w, p)
         guard end > p else { return -1 }
-        let first = origin &+ p
-        let last = origin &+ end
-        if last &+ 8 <= bytes.count, let value = IPAddress.parseIPv6Groups(bytes, from: first, to: last) {
+        if let value = IPAddress.parseIPv6(w, at: p, length: end &- p) {
             address = .v6(value)
             return end
         }
-        guard let value = IPAddress.parse(bytes, first..<last) else { return -1 }
+        guard let value = IPAddress.parse(bytes, (origin &+ p)..<(origin &+ end)) else { return -1 }
         address = value
         return end
     }
