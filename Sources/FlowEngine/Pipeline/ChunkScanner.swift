@@ -67,9 +67,6 @@ struct ChunkScanner {
     private mutating func scanSpaceSeparated(_ bytes: Span<UInt8>) {
         let roles = format.detected.layout.roleOfColumn
         let isDefaultFormat = roles == RecordLayout.defaultFormat.roleOfColumn
-        var record = FlowRecord(
-            source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false, start: nil, end: nil,
-            action: 2)
         let count = bytes.count
         var i = 0
         while i < count {
@@ -86,18 +83,26 @@ struct ChunkScanner {
                 continue
             }
             // The fast path reads through a window of the line (none in a chunk's last 264
-            // bytes: those lines take the exact path).
+            // bytes: those lines take the exact path). A record it reads is counted inside the
+            // window's closure, where it is a local value (in registers, not written out and read
+            // back across the closure's call).
             let end =
                 bytes.withWindow(at: i) { w in
-                    isDefaultFormat
+                    var record = FlowRecord(
+                        source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false,
+                        start: nil, end: nil, action: 2)
+                    let end =
+                        isDefaultFormat
                         ? RecordReader.readDefaultFormat(w, bytes, origin: i, into: &record)
                         : RecordReader.readFused(w, bytes, origin: i, roles: roles, into: &record)
+                    if end >= 0 {
+                        aggregate.records.dataLines += 1
+                        countOK(record)
+                    }
+                    return end
                 } ?? -1
-            let next = end >= 0 ? i &+ end : -1
-            if next >= 0 {
-                aggregate.records.dataLines += 1
-                countOK(record)
-                i = next
+            if end >= 0 {
+                i &+= end
                 continue
             }
             fields.reset()
