@@ -226,8 +226,8 @@ extension RecordReader {
         return end > p ? end : -1
     }
 
-    /// An address: a dotted quad read from two words, else IPv6 a group per word, else whatever the
-    /// exact parsers make of the field (an IPv6 address with an IPv4 tail), else nothing.
+    /// An address: a dotted quad read from two words, else IPv6 classified by word masks, else
+    /// whatever the exact parsers make of the field (an IPv6 address with an IPv4 tail), else nothing.
     @inline(__always)
     private static func addressField(
         _ w: ByteWindow, _ bytes: Span<UInt8>, _ origin: Int, _ p: Int, _ address: inout IPAddress
@@ -244,8 +244,9 @@ extension RecordReader {
     }
 
     /// `addressField` for anything but a dotted quad: kept out of line, so that the quad's path is
-    /// inlined without the registers and code of the rest. The window's reads end at its field's
-    /// end; the parsers take the field from `bytes` (at `origin + p`, checked as any span read).
+    /// inlined without the registers and code of the rest. IPv6 is read through the window (the
+    /// field ends inside it, `fieldEnd`); a field that parser leaves (an IPv4 tail) goes to the exact
+    /// parsers, which take it from `bytes` (at `origin + p`, checked as any span read).
     @inline(never)
     private static func otherAddressField(
         _ w: ByteWindow, _ bytes: Span<UInt8>, _ origin: Int, _ p: Int, _ address: inout IPAddress
