@@ -92,7 +92,7 @@ private struct Curl {
         return nil
     }
 
-    /// The body received so far; libcurl appends to it through `append`.
+    /// The body received so far; libcurl's write callback appends to it.
     private final class Body {
         var bytes: [UInt8] = []
     }
@@ -143,8 +143,10 @@ private struct Curl {
                 },
             ]
             // An option libcurl refuses fails the download with its code.
-            if let refused = set.first(where: { $0 != 0 }) { return refused }
-            return perform(handle)
+            let code = set.first(where: { $0 != 0 }) ?? perform(handle)
+            // The message buffer is valid only in this closure: the handle must not keep it.
+            _ = vpcflow_curl_setopt_pointer(setopt, handle, Int32(VPCFLOW_CURLOPT_ERRORBUFFER), nil)
+            return code
         }
         // `body` must outlive the transfer: libcurl holds it unretained.
         withExtendedLifetime(body) {}
