@@ -30,7 +30,7 @@ enum LocalHTTPServer {
             // The request log: not needed, and a full pipe would block the server.
             server.standardError = FileHandle.nullDevice
             try server.run()
-            defer { ProcessRunner.stop(server) }
+            defer { ProcessRunner.killAtOnce(server) }
             let port = try await waitForPort(server, outPath)
             return try await body("http://127.0.0.1:\(port)")
         }
