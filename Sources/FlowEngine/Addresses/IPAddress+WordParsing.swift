@@ -1,7 +1,7 @@
 import FlowIO
 
 // Addresses read a word at a time, for the flow-log hot path: dotted quads sixteen bytes at once,
-// IPv6 a group at a time.
+// IPv6 classified five words at a time, then a group per word.
 //
 // `parseIPv4(_:from:to:)` reads a byte at a time and branches on each: where octets have one, two or
 // three digits at random, those branches are mispredicted a few times per address. This version
@@ -81,8 +81,8 @@ extension IPAddress {
     /// Same verdict and value as ``parseIPv6(_:from:to:)`` for every field without a `.`; for one
     /// with it (an embedded IPv4 part), or longer than 39 bytes, it returns nil and the caller uses
     /// the exact parser, as for anything else it does not take. `SWARTests` holds the two to the
-    /// same answers. Measured: about a third of the instructions of the group-per-word parser over
-    /// a checked span that it replaced (BENCHMARKS.md).
+    /// same answers. Measured: about 140 fewer instructions per address than the group-per-word
+    /// parser over a checked span that it replaced (all-IPv6 file, BENCHMARKS.md).
     /// - Precondition: the field lies in the window (`p + length < ByteWindow.size`, as `fieldEnd`
     ///   finds it); the words read past its end may wrap around the window, and are masked out.
     /// - Complexity: O(1); at most eight groups.

@@ -98,14 +98,14 @@ private struct RangesEvents: JSONEvents {
         return next
     }
 
-    /// A value that is not a string or an object or an array where `role` wants one.
-    private mutating func wrongKind(_ role: Role, isArray: Bool) {
+    /// A value of another kind than `role` wants (a list that is an array, an entry that is an
+    /// object, a text that is a string never comes here).
+    private mutating func wrongKind(_ role: Role) {
         switch role {
         case .ignored, .root: break
         case .syncToken: syncToken = .notString
         case .createDate: createDate = .notString
         case .list(let ipv4):
-            if isArray { return }
             if ipv4 { lists.ipv4 = .notArray } else { lists.ipv6 = .notArray }
         case .entry(let ipv4, let index): problem(ipv4, index, nil, "expected an object")
         case .field(let field): entry.texts[field.rawValue] = .notString
@@ -122,7 +122,7 @@ private struct RangesEvents: JSONEvents {
             entry = EntryFields(ipv4: ipv4, index: index)
             containers.append(.entry)
         default:
-            wrongKind(role, isArray: false)
+            wrongKind(role)
             containers.append(.ignored)
         }
     }
@@ -163,7 +163,7 @@ private struct RangesEvents: JSONEvents {
             if ipv4 { lists.ipv4 = .array } else { lists.ipv6 = .array }
             containers.append(.list(ipv4: ipv4))
         } else {
-            wrongKind(role, isArray: true)
+            wrongKind(role)
             containers.append(.ignored)
         }
     }
@@ -193,12 +193,12 @@ private struct RangesEvents: JSONEvents {
         case .field(.region): entry.texts[Field.region.rawValue] = .value(JSONTreeBuilder.text(value))
         case .field(.service): entry.texts[Field.service.rawValue] = .value(JSONTreeBuilder.text(value))
         case .field(.borderGroup): entry.texts[Field.borderGroup.rawValue] = .value(JSONTreeBuilder.text(value))
-        default: wrongKind(role, isArray: false)
+        default: wrongKind(role)
         }
     }
 
-    mutating func number(_ text: Span<UInt8>) { wrongKind(role(), isArray: false) }
-    mutating func literal(_ value: JSONValue) { wrongKind(role(), isArray: false) }
+    mutating func number(_ text: Span<UInt8>) { wrongKind(role()) }
+    mutating func literal(_ value: JSONValue) { wrongKind(role()) }
 
     /// Checks the entry just read, in the order of the tree-reading loader, and keeps it or its
     /// problem.
