@@ -188,6 +188,8 @@ extension RecordReader {
     }
 
     /// start or end of exactly ten digits followed by a space, in seconds; nil for anything else.
+    /// Ten digits are below 10^11, so they are seconds as they stand (`FieldValue.seconds` would
+    /// leave them as they are; its test and division are not made).
     @inline(__always)
     private static func tenDigits(_ w: ByteWindow, _ p: Int) -> UInt64? {
         let first = w.word(at: p) ^ SWAR.zeroDigits
@@ -195,7 +197,7 @@ extension RecordReader {
         guard SWAR.nonDigits(first) == 0, SWAR.nonDigits(second) & 0xFF_FFFF == 0x80_0000,
             second >> 16 & 0xFF == 0x20 ^ 0x30
         else { return nil }
-        return FieldValue.seconds(SWAR.value8(first) &* 100 &+ (second & 0xFF) &* 10 &+ (second >> 8 & 0xFF))
+        return SWAR.value8(first) &* 100 &+ (second & 0xFF) &* 10 &+ (second >> 8 & 0xFF)
     }
 
     /// `ACCEPT ` (0) or `REJECT ` (1); nil for anything else.
