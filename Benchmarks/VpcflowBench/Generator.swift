@@ -6,6 +6,14 @@ import FlowIO
 /// Mixture (each share settable): private ↔ AWS service addresses drawn from the real prefixes
 /// (weighted toward S3, EC2, DynamoDB, CloudFront), private ↔ private, private ↔ internet (public
 /// addresses in no range); an IPv6 share; NODATA/SKIPDATA; REJECTs; optional malformed lines.
+///
+/// As in a real VPC flow log, every record belongs to one network interface (`enis` of them, in
+/// 10.0.0.0/16, a few much busier than the rest), whose id is the record's `interface-id` and whose
+/// address is the private side of the flow; the other side of a private ↔ private flow is another
+/// interface (or, one time in five, an address in 172.16.0.0/12: a peered VPC or the premises).
+/// `enis` 0 is the earlier model, kept to reproduce older data sets byte for byte: private
+/// addresses drawn at random from 10.0.0.0/8 and 172.16.0.0/12, and ten interface ids unrelated to
+/// them.
 /// Formats: the default version 2 (with or without header), a custom version-5 order, the notebook's
 /// CSV (`srcaddr,dstaddr,packets,bytes`); optional gzip; one file or many in the S3 layout
 /// `AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/`.
@@ -26,6 +34,8 @@ struct Generator {
     var nodataShare = 0.01
     var rejectShare = 0.05
     var malformedShare = 0.0
+    /// Network interfaces the records belong to; 0 for the earlier model (see above).
+    var enis = 400
 
     static let v5Header =
         "version srcaddr dstaddr srcport dstport protocol start end type packets bytes account-id vpc-id subnet-id instance-id interface-id region az-id sublocation-type sublocation-id action tcp-flags pkt-srcaddr pkt-dstaddr pkt-src-aws-service pkt-dst-aws-service traffic-path flow-direction log-status"
@@ -34,6 +44,7 @@ struct Generator {
         let index = PrefixIndex(try RangesLoader.load(try FileReading.readAll(rangesPath), path: rangesPath))
         var pools = AddressPools(index: index)
         var random = SplitMix64(state: seed)
+        if enis > 0 { pools.interfaces = NetworkInterfaces(count: enis, random: &random) }
         let paths = filePaths()
         let perFile = records.map { ($0 + paths.count - 1) / paths.count }
         let bytesPerFile = bytes.map { ($0 + paths.count - 1) / paths.count }
@@ -93,11 +104,13 @@ struct Generator {
         let isNoData = roll < malformedShare + nodataShare
         let v6 = Double(random.next() % 1_000_000) / 1_000_000 < ipv6Share
         let kind = Double(random.next() % 1_000_000) / 1_000_000
-        let local = pools.privateAddress(&random, v6: v6)
+        let interface = pools.interfaces?.pick(&random)
+        let local = interface.map { pools.interfaces!.address($0, v6: v6) } ?? pools.privateAddress(&random, v6: v6)
         let remote: IPText =
             kind < awsShare
             ? pools.awsAddress(&random, v6: v6)
-            : kind < awsShare + privateShare ? pools.privateAddress(&random, v6: v6) : pools.internetAddress(&random, v6: v6)
+            : kind < awsShare + privateShare
+                ? pools.privatePeer(&random, v6: v6) : pools.internetAddress(&random, v6: v6)
         let outbound = random.next() % 2 == 0
         let (src, dst) = outbound ? (local, remote) : (remote, local)
         let protocolNumber: UInt64 = [6, 6, 6, 6, 17, 17, 1][Int(random.next() % 7)]
@@ -112,8 +125,13 @@ struct Generator {
         var w = ByteWriter(out: out)
         switch format {
         case .v2, .v2NoHeader:
-            w.text("2 123456789012 eni-0a1b2c3d4e5f6789")
-            w.number(random.next() % 10)
+            if let interface {
+                w.text("2 123456789012 ")
+                w.out += pools.interfaces!.ids[interface]
+            } else {
+                w.text("2 123456789012 eni-0a1b2c3d4e5f6789")
+                w.number(random.next() % 10)
+            }
             w.space()
             if isNoData {
                 w.text("- - - - - - - ")
@@ -131,7 +149,9 @@ struct Generator {
             }
             w.number(start); w.space(); w.number(end); w.space(); w.text(v6 ? "IPv6 " : "IPv4 ")
             if isNoData { w.text("- - ") } else { w.number(packets); w.space(); w.number(bytes); w.space() }
-            w.text("123456789012 vpc-0a1b2c3d subnet-0a1b2c3d i-0a1b2c3d4e5f67890 eni-0a1b2c3d4e5f67890 us-east-1 use1-az4 - - ")
+            w.text("123456789012 vpc-0a1b2c3d subnet-0a1b2c3d i-0a1b2c3d4e5f67890 ")
+            if let interface { w.out += pools.interfaces!.ids[interface] } else { w.text("eni-0a1b2c3d4e5f67890") }
+            w.text(" us-east-1 use1-az4 - - ")
             w.text(isNoData ? "- - - - - - - " : "\(action) 19 ")
             if !isNoData { w.ip(src); w.space(); w.ip(dst); w.text(" - - 8 egress ") }
             w.text(status)
@@ -191,6 +211,8 @@ struct AddressPools {
     var v6ByService: [[(UInt128, UInt128)]] = []
     /// Cumulative weights of the services (S3, EC2, DYNAMODB, CLOUDFRONT, everything else).
     let weights: [Double] = [0.40, 0.70, 0.85, 0.95, 1.0]
+    /// The VPC's interfaces; nil for the earlier model (`Generator.enis` 0).
+    var interfaces: NetworkInterfaces?
 
     init(index: PrefixIndex) {
         self.index = index
@@ -223,6 +245,18 @@ struct AddressPools {
         return .v4(first | (UInt32(truncatingIfNeeded: random.next()) & (last ^ first)))
     }
 
+    /// The other side of a private ↔ private flow: another interface of the VPC, or one time in five
+    /// an address of a peered VPC or the premises (172.16.0.0/12, or fd00::/8 for IPv6). With no
+    /// interfaces (the earlier model), any private address.
+    func privatePeer(_ random: inout SplitMix64, v6: Bool) -> IPText {
+        guard let interfaces else { return privateAddress(&random, v6: v6) }
+        if random.next() % 5 == 0 {
+            if v6 { return privateAddress(&random, v6: true) }
+            return .v4(0xAC10_0000 | UInt32(truncatingIfNeeded: random.next()) & 0x000F_FFFF)
+        }
+        return interfaces.address(interfaces.pick(&random), v6: v6)
+    }
+
     func privateAddress(_ random: inout SplitMix64, v6: Bool) -> IPText {
         if v6 {
             let value = (UInt128(0xfd00) << 112) | (UInt128(random.next() & 0xFFFF_FFFF_FFFF) << 64) | UInt128(random.next())
@@ -243,4 +277,41 @@ struct AddressPools {
             }
         }
     }
+}
+
+/// The network interfaces of one generated VPC: an id (`eni-` and 17 hex digits, as AWS writes
+/// them), an IPv4 address in 10.0.0.0/16 (distinct) and an IPv6 address in fd00::/8 each. Which
+/// interface a record belongs to is skewed, as in real VPCs where a NAT gateway or a load balancer
+/// carries much of the traffic: the interface at position `n * u²` for `u` uniform in [0, 1), so
+/// the first tenth of them carry about a third of the records.
+struct NetworkInterfaces {
+    var ids: [[UInt8]] = []
+    var v4: [UInt32] = []
+    var v6: [IPText] = []
+
+    init(count: Int, random: inout SplitMix64) {
+        let hex = Array("0123456789abcdef".utf8)
+        var used = Set<UInt32>()
+        while v4.count < count {
+            // Hosts .4 to .254 of each /24 (AWS reserves the first four and the last address).
+            let host = UInt32(truncatingIfNeeded: random.next()) & 0xFF00 | UInt32(4 + random.next() % 251)
+            guard used.insert(host).inserted else { continue }
+            v4.append(0x0A00_0000 | host)
+            // Seventeen hex digits: one from a first draw, sixteen from a second.
+            var id = Array("eni-".utf8)
+            id.append(hex[Int(random.next() & 15)])
+            let digits = random.next()
+            for k in 0..<16 { id.append(hex[Int(truncatingIfNeeded: digits >> UInt64(60 - 4 * k)) & 15]) }
+            ids.append(id)
+            let value = (UInt128(0xfd00) << 112) | (UInt128(0xec2) << 64) | UInt128(random.next())
+            v6.append(.v6(Array(IPAddress.v6(value).description.utf8)))
+        }
+    }
+
+    func pick(_ random: inout SplitMix64) -> Int {
+        let u = Double(random.next() >> 11) / Double(1 << 53)
+        return min(ids.count - 1, Int(Double(ids.count) * u * u))
+    }
+
+    func address(_ interface: Int, v6 wantsV6: Bool) -> IPText { wantsV6 ? v6[interface] : .v4(v4[interface]) }
 }

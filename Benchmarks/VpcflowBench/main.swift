@@ -12,7 +12,7 @@ let usage = """
     usage: vpcflow-bench index [--ranges FILE] [--runs N] [--lookups N]
            vpcflow-bench generate --output PATH [--ranges FILE] [--records N | --size BYTES] [--format v2|v2-noheader|v5|csv]
                                   [--files N] [--gzip] [--seed N] [--aws-share F] [--private-share F] [--ipv6-share F]
-                                  [--nodata-share F] [--reject-share F] [--malformed-share F]
+                                  [--nodata-share F] [--reject-share F] [--malformed-share F] [--enis N]
            vpcflow-bench e2e [--vpcflow PATH] [--ranges FILE] [--jobs 1,2] [--runs N] [--label NAME]
                              [--csv PATH] [--archive DIR] INPUT...
            vpcflow-bench parse [--ranges FILE] [FILE]
@@ -102,6 +102,7 @@ case "generate":
     if let v = option("--nodata-share").flatMap(Double.init) { generator.nodataShare = v }
     if let v = option("--reject-share").flatMap(Double.init) { generator.rejectShare = v }
     if let v = option("--malformed-share").flatMap(Double.init) { generator.malformedShare = v }
+    if let v = option("--enis").flatMap({ Int($0) }), v >= 0 { generator.enis = v }
     do {
         try generator.run()
     } catch {
