@@ -46,7 +46,9 @@ let package = Package(
             // Fixtures are read from the source tree by path, not bundled.
             exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
-            name: "FlowCLITests", dependencies: ["FlowCLI", "FlowEngine", "vpcflow"],
+            // The executables are dependencies so that they are built for the tests that run them
+            // (`vpcflow`; `vpcflow-bench generate` in BenchGeneratorTests).
+            name: "FlowCLITests", dependencies: ["FlowCLI", "FlowEngine", "vpcflow", "VpcflowBench"],
             // Golden outputs are read from the source tree by path, not bundled.
             exclude: ["Golden"], swiftSettings: settings),
     ],

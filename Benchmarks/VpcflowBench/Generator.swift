@@ -152,7 +152,8 @@ struct Generator {
             w.text("123456789012 vpc-0a1b2c3d subnet-0a1b2c3d i-0a1b2c3d4e5f67890 ")
             if let interface { w.out += pools.interfaces!.ids[interface] } else { w.text("eni-0a1b2c3d4e5f67890") }
             w.text(" us-east-1 use1-az4 - - ")
-            w.text(isNoData ? "- - - - - - - " : "\(action) 19 ")
+            // action and tcp-flags, then the six fields from pkt-srcaddr to flow-direction.
+            w.text(isNoData ? "- - - - - - - - " : "\(action) 19 ")
             if !isNoData { w.ip(src); w.space(); w.ip(dst); w.text(" - - 8 egress ") }
             w.text(status)
         case .csv:
@@ -235,7 +236,10 @@ struct AddressPools {
     mutating func awsAddress(_ random: inout SplitMix64, v6: Bool) -> IPText {
         let roll = Double(random.next() % 1000) / 1000
         let slot = weights.firstIndex { roll < $0 } ?? 4
-        if v6, !v6ByService[slot].isEmpty {
+        if v6 {
+            // A ranges file with no IPv6 entry at all: an IPv6 flow cannot reach AWS, and its other
+            // side stays IPv6 (it took an IPv4 address here, making records of both families).
+            guard !v6ByService[slot].isEmpty else { return internetAddress(&random, v6: true) }
             let (first, last) = v6ByService[slot][Int(random.next() % UInt64(v6ByService[slot].count))]
             let value = first | ((UInt128(random.next()) << 64 | UInt128(random.next())) & (last ^ first))
             return .v6(Array(IPAddress.v6(value).description.utf8))

@@ -129,10 +129,15 @@ enum ProcessRunner {
 /// (`<scratch>/debug/vpcflow` beside `<scratch>/debug/vpcflowPackageTests.xctest`).
 enum Vpcflow {
     static let path: String? = {
-        let fileManager = FileManager.default
         if let override = ProcessInfo.processInfo.environment["VPCFLOW_BIN"], !override.isEmpty {
             return Fixtures.absolute(override)
         }
+        return builtProduct(named: "vpcflow")
+    }()
+
+    /// The executable product `name` built next to the test bundle, if there is one.
+    static func builtProduct(named name: String) -> String? {
+        let fileManager = FileManager.default
         var directories: [URL] = []
         if let first = CommandLine.arguments.first {
             directories.append(URL(fileURLWithPath: first).deletingLastPathComponent())
@@ -142,9 +147,9 @@ enum Vpcflow {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             directories.append(bundle.bundleURL.deletingLastPathComponent())
         }
-        return directories.map { $0.appendingPathComponent("vpcflow").path }
+        return directories.map { $0.appendingPathComponent(name).path }
             .first { fileManager.isExecutableFile(atPath: $0) && !isDirectory($0) }
-    }()
+    }
 
     private static func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
