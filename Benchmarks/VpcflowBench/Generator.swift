@@ -104,8 +104,12 @@ struct Generator {
         let isNoData = roll < malformedShare + nodataShare
         let v6 = Double(random.next() % 1_000_000) / 1_000_000 < ipv6Share
         let kind = Double(random.next() % 1_000_000) / 1_000_000
-        let interface = pools.interfaces?.pick(&random)
-        let local = interface.map { pools.interfaces!.address($0, v6: v6) } ?? pools.privateAddress(&random, v6: v6)
+        // The record's interface (its id and its address), or none in the earlier model.
+        let interface = pools.interfaces.map { interfaces in
+            let n = interfaces.pick(&random)
+            return (id: interfaces.ids[n], address: interfaces.address(n, v6: v6))
+        }
+        let local = interface?.address ?? pools.privateAddress(&random, v6: v6)
         let remote: IPText =
             kind < awsShare
             ? pools.awsAddress(&random, v6: v6)
@@ -127,7 +131,7 @@ struct Generator {
         case .v2, .v2NoHeader:
             if let interface {
                 w.text("2 123456789012 ")
-                w.out += pools.interfaces!.ids[interface]
+                w.out += interface.id
             } else {
                 w.text("2 123456789012 eni-0a1b2c3d4e5f6789")
                 w.number(random.next() % 10)
@@ -150,7 +154,7 @@ struct Generator {
             w.number(start); w.space(); w.number(end); w.space(); w.text(v6 ? "IPv6 " : "IPv4 ")
             if isNoData { w.text("- - ") } else { w.number(packets); w.space(); w.number(bytes); w.space() }
             w.text("123456789012 vpc-0a1b2c3d subnet-0a1b2c3d i-0a1b2c3d4e5f67890 ")
-            if let interface { w.out += pools.interfaces!.ids[interface] } else { w.text("eni-0a1b2c3d4e5f67890") }
+            if let interface { w.out += interface.id } else { w.text("eni-0a1b2c3d4e5f67890") }
             w.text(" us-east-1 use1-az4 - - ")
             // action and tcp-flags, then the six fields from pkt-srcaddr to flow-direction.
             w.text(isNoData ? "- - - - - - - - " : "\(action) 19 ")

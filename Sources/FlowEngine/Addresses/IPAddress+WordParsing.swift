@@ -9,8 +9,7 @@ import FlowIO
 // it, and converts two octets per word at once; the only branch that depends on the text is the
 // final verdict. Measured (BENCHMARKS.md): the first word version took 5-10% off `summarize`'s CPU;
 // its successor, which converts octets in pairs and checks widths and leading zeros as bit masks
-// instead of choosing among three values per octet, about 12% more (59 fewer instructions per
-// record, and shorter chains of dependent instructions).
+// instead of choosing among three values per octet, 9-13% more (59 fewer instructions per record).
 
 extension IPAddress {
     /// Parses a dotted quad from the first `length` bytes of `text` at `p`, held by `low` and `high`

@@ -69,7 +69,7 @@ struct CounterTable: Sendable {
         if (count + 1) * 2 > capacity {
             let old = self
             self = CounterTable(capacity: capacity)
-            old.forEach { key, flows, packets, bytes in add(key, flows: flows, packets: packets, bytes: bytes) }
+            merge(old)
             // `key` is not in the table: its probe ends at the first empty slot.
             slot = Self.slot(key, shift)
             while slots[slot * 4] != Self.empty { slot = (slot + 1) & mask }

@@ -11,8 +11,8 @@ enum FieldValue {
     static func status(_ field: Span<UInt8>) -> Status? {
         switch field.count {
         case 2 where field[0] == 0x4F && field[1] == 0x4B: return .ok
-        case 6 where equals(field, "NODATA"): return .nodata
-        case 8 where equals(field, "SKIPDATA"): return .skipdata
+        case 6 where field.equals("NODATA"): return .nodata
+        case 8 where field.equals("SKIPDATA"): return .skipdata
         default: return nil
         }
     }
@@ -21,8 +21,8 @@ enum FieldValue {
     @inline(__always)
     static func action(_ field: Span<UInt8>) -> UInt64? {
         if field.count == 6 {
-            if equals(field, "ACCEPT") { return 0 }
-            if equals(field, "REJECT") { return 1 }
+            if field.equals("ACCEPT") { return 0 }
+            if field.equals("REJECT") { return 1 }
         }
         return isMissing(field) ? 2 : nil
     }
@@ -65,11 +65,4 @@ enum FieldValue {
     /// milliseconds, which some pipelines write.
     @inline(__always)
     static func seconds(_ value: UInt64) -> UInt64 { value > 100_000_000_000 ? value / 1000 : value }
-
-    private static func equals(_ field: Span<UInt8>, _ text: StaticString) -> Bool {
-        guard field.count == text.utf8CodeUnitCount else { return false }
-        let pointer = text.utf8Start
-        for i in 0..<field.count where field[i] != pointer[i] { return false }
-        return true
-    }
 }

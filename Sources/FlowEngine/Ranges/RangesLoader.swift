@@ -131,22 +131,22 @@ private struct RangesEvents: JSONEvents {
         switch containers.last {
         case .top:
             next = .ignored
-            if Self.equals(key, "syncToken") {
+            if key.equals("syncToken") {
                 if case .missing = syncToken { next = .syncToken }
-            } else if Self.equals(key, "createDate") {
+            } else if key.equals("createDate") {
                 if case .missing = createDate { next = .createDate }
-            } else if Self.equals(key, "prefixes") {
+            } else if key.equals("prefixes") {
                 if case .missing = lists.ipv4 { next = .list(ipv4: true) }
-            } else if Self.equals(key, "ipv6_prefixes") {
+            } else if key.equals("ipv6_prefixes") {
                 if case .missing = lists.ipv6 { next = .list(ipv4: false) }
             }
         case .entry:
             next = .ignored
             let field: Field? =
-                Self.equals(key, entry.ipv4 ? "ip_prefix" : "ipv6_prefix") ? .prefix
-                : Self.equals(key, "region") ? .region
-                : Self.equals(key, "service") ? .service
-                : Self.equals(key, "network_border_group") ? .borderGroup : nil
+                key.equals(entry.ipv4 ? "ip_prefix" : "ipv6_prefix") ? .prefix
+                : key.equals("region") ? .region
+                : key.equals("service") ? .service
+                : key.equals("network_border_group") ? .borderGroup : nil
             if let field, case .missing = entry.texts[field.rawValue] { next = .field(field) }
         default:
             next = .ignored
@@ -266,13 +266,6 @@ private struct RangesEvents: JSONEvents {
             path: path, syncToken: syncToken, createDate: createDate, ipv4Entries: counts.ipv4,
             ipv6Entries: counts.ipv6)
         return RangeSet(entries: entries.ipv4 + entries.ipv6, provenance: provenance)
-    }
-
-    static func equals(_ bytes: Span<UInt8>, _ text: StaticString) -> Bool {
-        guard bytes.count == text.utf8CodeUnitCount else { return false }
-        let start = text.utf8Start
-        for i in 0..<bytes.count where bytes[i] != start[i] { return false }
-        return true
     }
 }
 
