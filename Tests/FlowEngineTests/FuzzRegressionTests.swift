@@ -1,0 +1,61 @@
+import FlowIO
+import Testing
+
+@testable import FlowEngine
+
+/// Inputs found by the fuzz targets in `Fuzz/` (FUZZING.md lists each finding), each the minimized
+/// reproducer, named after what broke.
+struct FuzzRegressionTests {
+    /// Fuzz finding F1 (`chunk` target). A CSV header without `srcaddr`/`dstaddr` gets them by
+    /// position (columns 0 and 1), but `bytes` already has column 1, so `roleOfColumn` keeps one
+    /// role for it and no line ever records `dstaddr`: `RecordReader.read` force-unwrapped its
+    /// range and the process died (SIGILL) on the first data line with as many fields as the header.
+    /// Run in a child process: on the code that had the bug, the crash would end the test run.
+    @Test("a CSV header whose positional address columns are taken by other fields does not crash the reader")
+    func csvHeaderWithoutAddressesOverlappingColumns() async {
+        await #expect(processExitsWith: .success) {
+            let ranges = #"{"syncToken":"1","createDate":"x","prefixes":[{"ip_prefix":"10.0.0.0/8","region":"r","service":"AMAZON"}],"ipv6_prefixes":[]}"#
+            let index = PrefixIndex(try! RangesLoader.load(Array(ranges.utf8), path: "r.json"))
+            // The minimized input, hex 2c62797465730a2c: a header `,bytes`, then a line `,`.
+            for text in [",bytes\n,", ",bytes\n,\n10.0.0.1,5\n", "bytes,packets\n1,2\n", "start,bytes,action,x\n1,2,ACCEPT,4\n"] {
+                let bytes = Array(text.utf8)
+                // Refusing the header (nil) is as good as reading it; a crash is not.
+                if let aggregate = SummarizeJob.countOnThisThread(bytes.span, index: index) {
+                    precondition(aggregate.records.isConserved, "counts not conserved for \(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    /// Fuzz finding F2 (`gzip` target). `GzipReader.read(into:from:)` drops the bytes it inflated in
+    /// the call that meets the damage (here a bad CRC at the end of the only member): read one byte
+    /// at a time, the caller gets `abc` (the LF was inflated by the call that found the bad CRC) and
+    /// then the error; read into a 64 KiB buffer, only the error. So what "the records read before the damage" are depends on the caller's buffer size
+    /// (`GzipItem` reads 4 MiB blocks: up to 4 MiB of text before the damage is never counted).
+    @Test("a corrupt gzip yields the same bytes before its error whatever the read buffer's size")
+    func gzipBytesBeforeDamageDoNotDependOnBufferSize() {
+        // gzip -n of "abc\n" with its CRC-32 zeroed (the length, 4, kept).
+        let corrupt: [UInt8] = [
+            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x4b, 0x4c, 0x4a, 0xe6, 0x02, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+        ]
+        func read(bufferSize: Int) -> (bytes: [UInt8], failed: Bool) {
+            var output: [UInt8] = []
+            do {
+                let reader = try GzipReader(.descriptor(-1, name: "corrupt.gz", prefix: corrupt))
+                var buffer = [UInt8](repeating: 0, count: bufferSize)
+                while true {
+                    let n = try reader.read(into: &buffer, from: 0)
+                    if n == 0 { return (output, false) }
+                    output += buffer[..<n]
+                }
+            } catch {
+                return (output, true)
+            }
+        }
+        let small = read(bufferSize: 1)
+        let large = read(bufferSize: 1 << 16)
+        #expect(small.failed && large.failed, "a bad CRC is an error")
+        #expect(small.bytes == large.bytes, "1-byte reads gave \(small.bytes), 64 KiB reads gave \(large.bytes)")
+    }
+}
