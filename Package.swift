@@ -26,8 +26,11 @@ let package = Package(
         // libcurl's easy interface, for `ranges update`: declarations only, the library is loaded
         // with dlopen when a download is asked for (HTTPFetch.swift says why).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+        // The SIGBUS guard for mapped files: a signal handler, written in C so that it does only
+        // async-signal-safe work (Sources/CFlowIO/include/mapguard.h). Only FlowIO imports it.
+        .target(name: "CFlowIO", path: "Sources/CFlowIO"),
         // The only module that touches libc, zlib, libcurl or raw pointers.
-        .target(name: "FlowIO", dependencies: ["CZlib", "CCurl"], swiftSettings: settings),
+        .target(name: "FlowIO", dependencies: ["CZlib", "CCurl", "CFlowIO"], swiftSettings: settings),
         // Everything else of the job: addresses, ranges, index, parsing, aggregation, reports.
         .target(name: "FlowEngine", dependencies: ["FlowIO"], swiftSettings: settings),
         // The command line: argument parsing, commands, help text, exit codes.

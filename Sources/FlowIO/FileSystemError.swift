@@ -14,6 +14,9 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
         case wrongKind
         /// Any other failure of a system call (sysexits 74, EX_IOERR).
         case ioError
+        /// The file changed while it was being read: it shrank (truncated underneath a mapping or a
+        /// `pread`), or was rewritten in place (sysexits 74, EX_IOERR). What was read is not trusted.
+        case changed
         /// Writing to a pipe whose reader has gone (`vpcflow ... | head`): exit quietly.
         case brokenPipe
         /// A blocking read was interrupted by Ctrl-C (SIGINT): stop, exit 130.

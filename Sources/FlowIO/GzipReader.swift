@@ -80,6 +80,9 @@ public final class GzipReader {
                 try inflate(into: UnsafeMutableRawBufferPointer(rebasing: raw[offset...]))
             }
         }
+        // A mapping that faulted fed zlib zeros: whatever it made of them (data or a "corrupt" error)
+        // is not the file's, and the file is reported as changed while read.
+        if case .mapped(let file) = source { try file.checkIntact() }
         return try result.get()
     }
 

@@ -1,13 +1,25 @@
+import CFlowIO
 import Glibc
 
 /// A regular file's bytes, memory-mapped read-only, or read with `pread` where mapping fails or is
 /// not wanted.
 ///
 /// **Hazard: SIGBUS.** A mapping is a view of the file, not a copy. If another process truncates the
-/// file while it is mapped, touching a page past the new end raises SIGBUS and the process dies; no
-/// Swift error can be thrown. vpcflow reads flow logs that are complete and at rest (synced from S3),
-/// so the risk is accepted for speed; a file that is still being written should be piped through
-/// standard input (`cat file | vpcflow ... -`), which is read with `read(2)` into owned memory.
+/// file while it is mapped (a log rotated in place, a sync that rewrites a file, `truncate`),
+/// touching a page past the new end raises SIGBUS, and by default the process dies with no report
+/// (ripgrep's `searcher/mmap.rs` names the same hazard). vpcflow runs unattended over folders that
+/// other programs still write, so every mapping is registered with the SIGBUS guard
+/// (`Sources/CFlowIO/mapguard.c`): its handler maps zero pages over the rest of the faulting
+/// mapping, counts the fault and returns, and `withBytes` (and `checkIntact()`) then throw "changed
+/// while it was being read". Nothing read from a faulted mapping is ever trusted. When the guard's
+/// table is full, or it cannot be installed, the file is read with `pread` instead, which sees a
+/// shrunken file as a short read: the same error, never a signal. The guard costs nothing per byte:
+/// one atomic load per `withBytes` call (BENCHMARKS.md, "The SIGBUS guard").
+///
+/// A file that is rewritten in place without shrinking, or that grows, raises no signal:
+/// `verify()` compares the size and modification time with those seen at opening, for the caller
+/// to call once it has read everything it planned. A file replaced by rename (what `aws s3 sync`
+/// does) is not a change: the mapping and the descriptor keep the version that was opened.
 ///
 /// The mapping is advised `MADV_SEQUENTIAL` (read ahead, drop behind). Callers that finish a region
 /// `release(_:)` it so resident memory stays bounded on files larger than RAM.
@@ -26,11 +38,15 @@ public final class MappedFile: Sendable {
     public let isMapped: Bool
 
     // Safe to share: the memory is read-only for the object's whole life and unmapped in `deinit`;
-    // the descriptor is only used with pread, which has no shared file position.
+    // the descriptor is only used with pread and fstat, which have no shared file position.
     nonisolated(unsafe) private let base: UnsafeRawPointer?
     private let fd: Int32
+    /// The mapping's slot in the SIGBUS guard, or -1 without a mapping.
+    private let guardSlot: Int32
+    /// Size and modification time at opening, for `verify()`.
+    private let openedModification: (seconds: Int, nanoseconds: Int)
 
-    /// Opens `path` and maps it. A file of size zero is valid and has no bytes.
+    /// Opens `path` and maps it (installing the SIGBUS guard on first use). A file of size zero is valid and has no bytes.
     ///
     /// - Parameter allowMapping: pass `false` to use `pread` (tests compare both paths).
     /// - Throws: `FileSystemError` naming the path when it cannot be opened or is not a regular file.
@@ -53,22 +69,69 @@ public final class MappedFile: Sendable {
         }
         let size = Int(info.st_size)
         count = size
-        if size > 0, allowMapping, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
-            _ = madvise(mapped, size, MADV_SEQUENTIAL)
-            base = UnsafeRawPointer(mapped)
-            isMapped = true
-            Syscall.close(fd)  // the mapping keeps the file
-            self.fd = -1
-        } else {
-            base = nil
-            isMapped = false
-            self.fd = fd
+        openedModification = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+        self.fd = fd  // kept open for pread and for verify()'s fstat
+        var slot: Int32 = -1
+        var mapping: UnsafeRawPointer?
+        if size > 0, allowMapping, MapGuard.isInstalled,
+            let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED
+        {
+            slot = vpcflow_mapguard_register(mapped, size)
+            if slot >= 0 {
+                _ = madvise(mapped, size, MADV_SEQUENTIAL)
+                mapping = UnsafeRawPointer(mapped)
+            } else {
+                munmap(mapped, size)  // the guard's table is full: read this one with pread
+            }
         }
+        base = mapping
+        guardSlot = slot
+        isMapped = mapping != nil
     }
 
     deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
-        if fd >= 0 { Syscall.close(fd) }
+        if let base {
+            vpcflow_mapguard_unregister(guardSlot)
+            munmap(UnsafeMutableRawPointer(mutating: base), count)
+        }
+        Syscall.close(fd)
+    }
+
+    /// Whether the SIGBUS guard has absorbed a fault in this file's mapping: the file shrank while
+    /// it was mapped, and the bytes past its new end read as zeros.
+    public var hasFaulted: Bool { guardSlot >= 0 && vpcflow_mapguard_faults(guardSlot) > 0 }
+
+    /// Throws when the mapping has faulted (see `hasFaulted`). Readers that take bytes from the
+    /// mapping without `withBytes` (zlib) call it after each read.
+    public func checkIntact() throws(FileSystemError) {
+        if hasFaulted { throw Self.changedError(path, "file shrank while it was being read (truncated underneath)") }
+    }
+
+    /// How the file compares with what was opened, once everything planned has been read.
+    public enum Change: Sendable, Equatable {
+        /// Same size and modification time (or replaced by rename: the opened version was read).
+        case unchanged
+        /// Longer than at opening: the first `count` bytes, as opened, were read.
+        case grew(to: Int)
+        /// Shorter than at opening, or it faulted: what was read cannot be trusted.
+        case shrank(to: Int)
+        /// Same size, another modification time: rewritten in place while read.
+        case modified
+    }
+
+    /// Compares the open file's size and modification time with those at opening (one fstat).
+    public func verify() -> Change {
+        guard let info = try? Syscall.fstat(fd, path) else { return .modified }
+        let size = Int(info.st_size)
+        if hasFaulted || size < count { return .shrank(to: size) }
+        if size > count { return .grew(to: size) }
+        if (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)) != openedModification { return .modified }
+        return .unchanged
+    }
+
+    /// The error for a file that changed while it was read (`.ioError`, exit 74).
+    static func changedError(_ path: String, _ reason: String) -> FileSystemError {
+        FileSystemError(code: .changed, operation: "read", path: path, reason: reason)
     }
 
     /// Calls `body` with the bytes in `range` of the file. The span must not escape `body`.
@@ -83,7 +146,11 @@ public final class MappedFile: Sendable {
             // call, and the span cannot escape the closure.
             let buffer = UnsafeBufferPointer(
                 start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
-            return body(Span(_unsafeElements: buffer))
+            let result = body(Span(_unsafeElements: buffer))
+            // A fault inside `body` replaced the rest of the mapping with zeros: `result` was computed
+            // from bytes that are not the file's.
+            try checkIntact()
+            return result
         }
         var bytes = [UInt8](repeating: 0, count: range.count)
         var done = 0
@@ -94,10 +161,7 @@ public final class MappedFile: Sendable {
                         fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]), range.lowerBound + done, path)
                 }
             }.get()
-            guard n > 0 else {
-                throw FileSystemError(
-                    code: .ioError, operation: "read", path: path, reason: "file shrank while it was being read")
-            }
+            guard n > 0 else { throw Self.changedError(path, "file shrank while it was being read") }
             done += n
         }
         return body(bytes.span)

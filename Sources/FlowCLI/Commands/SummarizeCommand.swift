@@ -81,6 +81,11 @@ enum SummarizeCommand {
             throw CLIError(exitCode: .interrupted, message: "interrupted: no reports written")
         }
         for failure in result.failures { console.diagnose("vpcflow: \(failure.failure!.message)") }
+        for input in result.inputs {
+            guard let size = input.grewTo else { continue }
+            console.diagnose(
+                "vpcflow: note: \(input.source.name) grew from \(input.bytes) to \(size) bytes while it was read; the first \(input.bytes) were counted")
+        }
         if options.failFast, let first = result.failures.first {
             throw CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): no reports written")
         }
@@ -107,7 +112,7 @@ enum SummarizeCommand {
         }
         // Severity order: an I/O error, an input that could not be opened, then data errors.
         let kinds = result.failures.map { $0.failure!.kind }
-        if kinds.contains(.ioError) { return .ioError }
+        if kinds.contains(.ioError) || kinds.contains(.changed) { return .ioError }
         if kinds.contains(.cannotOpen) { return .noInput }
         if kinds.contains(.badHeader) { return .dataError }
         if limit.isExceeded(malformed: records.malformed, dataLines: records.dataLines) {
@@ -122,6 +127,7 @@ enum SummarizeCommand {
         case .cannotOpen: .noInput
         case .ioError: .ioError
         case .badHeader: .dataError
+        case .changed: .ioError
         }
     }
 

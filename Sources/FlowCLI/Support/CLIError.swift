@@ -49,7 +49,7 @@ struct CLIError: Error, Sendable {
             return CLIError(exitCode: .interrupted, message: "interrupted")
         case .notFound, .permissionDenied, .wrongKind:
             return CLIError(exitCode: isInput ? .noInput : .ioError, message: error.description)
-        case .ioError:
+        case .ioError, .changed:
             return CLIError(exitCode: .ioError, message: error.description)
         }
     }

@@ -9,7 +9,7 @@ enum GzipItem {
         do {
             reader = try GzipReader(.mapped(mapped))
         } catch {
-            return ItemResult(file: file, ordinal: 0, bytes: mapped.count, failure: InputFailure(kind: .ioError, message: error.description))
+            return ItemResult(file: file, ordinal: 0, bytes: mapped.count, failure: InputFailure(reading: error))
         }
         var blocks = LineBlockReader(.gzip(reader), blockSize: options.gzipBlockSize)
         var scanner = ChunkScanner(index: index, keys: keys, format: .blankOnly)
@@ -30,7 +30,7 @@ enum GzipItem {
                 scanner.scan(blocks.buffer.span.extracting(range))
             }
         } catch {
-            failure = InputFailure(kind: .ioError, message: error.description)
+            failure = InputFailure(reading: error)
         }
         var result = ItemResult(file: file, ordinal: 0, bytes: mapped.count, scanner: scanner)
         result.failure = failure

@@ -1,9 +1,23 @@
+import FlowIO
+
 /// The job's merged state while items complete: one aggregate, the outcome of each input, and the
 /// bookkeeping that turns chunk-relative line numbers into file line numbers.
+///
+/// An input's counts are held back until the input is complete (every item it was cut into has
+/// returned) and verified (`MappedFile.verify()`): an input that changed while it was read
+/// (`InputFailure.Kind.changed`) contributes nothing, not even the chunks read before the change.
 struct MergeState {
     let sources: [InputSource]
     var aggregate: Aggregate
     var outcomes: [InputOutcome]
+    /// Per input still being read: the merged counts of its items so far.
+    private var pending: [Int: Aggregate] = [:]
+    /// Per input: items planned, items merged, and whether planning it is over.
+    private var plannedItems: [Int]
+    private var mergedItems: [Int]
+    private var planningDone: [Bool]
+    /// The open file of each input still being read, for the check once it is complete.
+    private var openFiles: [Int: MappedFile] = [:]
     /// Per input: lines of each item, by ordinal (to number lines across chunks).
     private var lineCounts: [[Int]]
     /// Per input: malformed samples with the ordinal of their item (nil: already absolute).
@@ -21,8 +35,49 @@ struct MergeState {
         }
         lineCounts = Array(repeating: [], count: sources.count)
         samples = Array(repeating: [], count: sources.count)
+        plannedItems = Array(repeating: 0, count: sources.count)
+        mergedItems = Array(repeating: 0, count: sources.count)
+        planningDone = Array(repeating: false, count: sources.count)
     }
 
+    /// The planner opened `file`'s bytes; they are checked once the input is complete.
+    mutating func opened(_ file: Int, _ mapped: MappedFile) { openFiles[file] = mapped }
+
+    /// The planner made one more item of `file`.
+    mutating func planned(_ file: Int) { plannedItems[file] += 1 }
+
+    /// The planner will make no more items of `file`.
+    mutating func plannedAll(_ file: Int) {
+        planningDone[file] = true
+        finishIfComplete(file)
+    }
+
+    /// Once every item of `file` has returned: checks that the file did not change while it was read
+    /// and merges its counts, or drops them when it did.
+    private mutating func finishIfComplete(_ file: Int) {
+        guard planningDone[file], mergedItems[file] == plannedItems[file] else { return }
+        if let mapped = openFiles.removeValue(forKey: file), outcomes[file].failure == nil {
+            switch mapped.verify() {
+            case .unchanged: break
+            case .grew(let size): outcomes[file].grewTo = size
+            case .shrank(let size):
+                fail(file, InputFailure(kind: .changed, message: "cannot read \"\(mapped.path)\": file shrank from \(mapped.count) to \(size) bytes while it was being read"))
+            case .modified:
+                fail(file, InputFailure(kind: .changed, message: "cannot read \"\(mapped.path)\": file was modified while it was being read"))
+            }
+        }
+        let partial = pending.removeValue(forKey: file)
+        if outcomes[file].failure?.kind == .changed {
+            // None of it is trusted: not its counts, lines or samples.
+            outcomes[file].lines = 0
+            outcomes[file].malformed = 0
+            outcomes[file].textBytes = 0
+            lineCounts[file] = []
+            samples[file] = []
+            return
+        }
+        if let partial { aggregate.merge(partial) }
+    }
     /// Records that an input could not be read (or read to its end).
     mutating func fail(_ file: Int, _ failure: InputFailure) {
         if outcomes[file].failure == nil { outcomes[file].failure = failure }
@@ -30,12 +85,20 @@ struct MergeState {
     }
 
     mutating func merge(_ result: ItemResult) {
+        defer {
+            mergedItems[result.file] += 1
+            finishIfComplete(result.file)
+        }
         bytesDone += result.bytes
         outcomes[result.file].textBytes += result.textBytes
         if let failure = result.failure { fail(result.file, failure) }
         if let format = result.format { outcomes[result.file].format = format }
         guard let partial = result.aggregate else { return }
-        aggregate.merge(partial)
+        if pending[result.file] == nil {
+            pending[result.file] = partial
+        } else {
+            pending[result.file]!.merge(partial)
+        }
         outcomes[result.file].lines += result.lineCount
         outcomes[result.file].malformed += partial.records.malformed
         if !result.absoluteLines {

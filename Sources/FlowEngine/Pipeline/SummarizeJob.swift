@@ -69,7 +69,7 @@ public enum SummarizeJob {
             do {
                 try mapped.withBytes(in: range) { scanner.scan($0) }
             } catch {
-                return ItemResult(file: file, ordinal: ordinal, bytes: range.count, failure: InputFailure(kind: .ioError, message: error.description))
+                return ItemResult(file: file, ordinal: ordinal, bytes: range.count, failure: InputFailure(reading: error))
             }
             mapped.release(range)
             var result = ItemResult(file: file, ordinal: ordinal, bytes: range.count, scanner: scanner)

@@ -58,6 +58,9 @@ public struct InputOutcome: Sendable, Equatable {
     public var malformed: Int
     /// Why the input could not be read, or read to its end.
     public var failure: InputFailure?
+    /// For a file that grew while it was read: its size at the end. Only the `bytes` it had when
+    /// the run opened it were counted.
+    public var grewTo: Int?
 }
 
 /// An input that could not be read.
@@ -69,11 +72,24 @@ public struct InputFailure: Sendable, Equatable, CustomStringConvertible {
         case ioError
         /// The header cannot be used (exit 65).
         case badHeader
+        /// The file shrank or was rewritten in place while it was read (exit 74). Nothing of it is
+        /// counted: its bytes are not the ones that were planned.
+        case changed
     }
 
     public let kind: Kind
     public let message: String
     public var description: String { message }
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// A failure while reading an input that was opened: `.changed` or `.ioError`.
+    init(reading error: FileSystemError) {
+        self.init(kind: error.code == .changed ? .changed : .ioError, message: error.description)
+    }
 }
 
 /// Progress, for the command line's progress line.

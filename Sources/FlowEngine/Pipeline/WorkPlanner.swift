@@ -36,16 +36,21 @@ struct WorkPlanner {
                             (offset) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: offset)
                         }
                     } catch {
-                        state.fail(chunking.file, InputFailure(kind: .ioError, message: error.description))
+                        state.fail(chunking.file, InputFailure(reading: error))
+                        state.plannedAll(chunking.file)
                         current = nil
                         continue
                     }
                     let item = WorkItem.chunk(file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format)
+                    state.planned(chunking.file)
                     chunking.ordinal += 1
                     chunking.nextStart = range.upperBound
                     current = chunking
+                    if range.upperBound == mapped.count { state.plannedAll(chunking.file) }
                     return item
                 }
+                // Only a file without bytes gets here without having planned its last chunk.
+                if mapped.count == 0 { state.plannedAll(chunking.file) }
                 current = nil
             }
             if standardInput != nil {
@@ -71,9 +76,12 @@ struct WorkPlanner {
         do {
             let mapped = try MappedFile(path: path, allowMapping: options.allowMapping)
             state.outcomes[file].bytes = mapped.count
+            state.opened(file, mapped)
             let head = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
             if head {
                 state.outcomes[file].isGzip = true
+                state.planned(file)
+                state.plannedAll(file)
                 return .gzip(file: file, mapped)
             }
             guard let format = try detectFormat(mapped, path) else {
@@ -85,12 +93,19 @@ struct WorkPlanner {
             current = (file, mapped, format, 0, 0)
             return nil
         } catch let error as FileSystemError {
-            state.fail(file, InputFailure(kind: error.code == .ioError ? .ioError : .cannotOpen, message: error.description))
+            let kind: InputFailure.Kind =
+                switch error.code {
+                case .ioError: .ioError
+                case .changed: .changed
+                default: .cannotOpen
+                }
+            state.fail(file, InputFailure(kind: kind, message: error.description))
         } catch let error as LayoutError {
             state.fail(file, InputFailure(kind: .badHeader, message: "\(path): \(error)"))
         } catch {
             state.fail(file, InputFailure(kind: .ioError, message: "\(path): \(error)"))
         }
+        state.plannedAll(file)
         return nil
     }
 
@@ -151,7 +166,8 @@ struct WorkPlanner {
             }
             standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, prefix: prefix), nil, 0)
         } catch {
-            state.fail(file, InputFailure(kind: .ioError, message: error.description))
+            state.fail(file, InputFailure(reading: error))
+            state.plannedAll(file)
         }
     }
 
@@ -159,7 +175,10 @@ struct WorkPlanner {
         guard var input = standardInput else { return nil }
         defer { standardInput = input }
         do {
-            guard let range = try input.reader.next() else { return nil }
+            guard let range = try input.reader.next() else {
+                state.plannedAll(input.file)
+                return nil
+            }
             state.outcomes[input.file].bytes = input.reader.bytesRead
             if input.format == nil {
                 do {
@@ -167,15 +186,18 @@ struct WorkPlanner {
                     state.outcomes[input.file].format = input.format?.detected.kind
                 } catch {
                     state.fail(input.file, InputFailure(kind: .badHeader, message: "<stdin>: \(error)"))
+                    state.plannedAll(input.file)
                     return nil
                 }
             }
             let item = WorkItem.buffer(
                 file: input.file, ordinal: input.ordinal, input.reader.copy(range), input.format ?? InputFormat.blankOnly)
             input.ordinal += 1
+            state.planned(input.file)
             return item
         } catch {
-            state.fail(input.file, InputFailure(kind: .ioError, message: error.description))
+            state.fail(input.file, InputFailure(reading: error))
+            state.plannedAll(input.file)
             return nil
         }
     }

@@ -57,6 +57,16 @@ public enum SummaryReport {
                         ])
                     })),
             .init(
+                key: "grew_while_read",
+                value: .array(
+                    result.inputs.filter { $0.grewTo != nil }.map {
+                        .object([
+                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "bytes_counted", value: .int($0.bytes)),
+                            .init(key: "bytes_at_end", value: .int($0.grewTo!)),
+                        ])
+                    })),
+            .init(
                 key: "with_malformed",
                 value: .array(
                     result.inputs.filter { $0.malformed > 0 }.map {
@@ -156,6 +166,7 @@ public enum SummaryReport {
         case .cannotOpen: "cannot_open"
         case .ioError: "io_error"
         case .badHeader: "bad_header"
+        case .changed: "changed_while_read"
         }
     }
 
