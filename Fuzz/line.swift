@@ -5,8 +5,9 @@
 // through a `ByteWindow`) takes the line, it ends just past the line's LF and the exact path
 // (`RecordLayout.split`, then `RecordReader.read`, the single judge) returns `.ok` with the same
 // record; `readDefaultFormat` and `readFused` on the default format take the same lines with the same
-// records. Lines the fast path gives up are only checked for not crashing (the exact path judges
-// them; the `chunk` target compares that verdict with the reference).
+// records; and `ChunkScanner` on the line alone (its SWAR field scanner, the exact path for lines
+// that start with a digit or `-`) counts the verdict `split` + `read` gives. Whether that verdict is
+// right is the `chunk` target's question (against the reference).
 //
 // The control byte picks the layout (default format, version-5 order, a short custom one, a long
 // one), where the line starts in the chunk, and what fills the chunk after it; the chunk is a heap
@@ -29,6 +30,12 @@ private let layouts: [RecordLayout] = [
         "subnet-id", "tcp-flags", "traffic-path", "type", "version", "vpc-id",
     ]),
 ]
+
+private let index: PrefixIndex = {
+    let json = #"{"syncToken":"1","createDate":"x","prefixes":[{"ip_prefix":"10.0.0.0/8","region":"r","service":"AMAZON"}],"ipv6_prefixes":[{"ipv6_prefix":"2600:1f14::/35","region":"us-west-2","service":"EC2"}]}"#
+    return PrefixIndex(try! RangesLoader.load(Array(json.utf8), path: "r.json"))
+}()
+private let keys = ServiceKeys(index: index)
 
 private func describe(_ r: FlowRecord) -> String {
     "src \(r.source) dst \(r.destination) packets \(r.packets) bytes \(r.bytes) missing \(r.missingCounters) "
@@ -74,6 +81,26 @@ public func fuzzLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let verdict = RecordReader.read(span, fields, layout: layout)
 
         guard fastEntry else { return }
+        // The SWAR field scanner (`ChunkScanner`'s exact path for such lines): the line alone as a
+        // chunk, too short for a window, must get the same verdict.
+        var scanner = ChunkScanner(
+            index: index, keys: keys,
+            format: InputFormat(detected: DetectedFormat(kind: .awsText, layout: layout, firstLineIsHeader: false), headerLine: nil))
+        withExactSpan(Array(chunk[origin...lineEnd])) { scanner.scan($0) }
+        let counts = scanner.aggregate.records
+        let expected: (ok: Int, nodata: Int, skipdata: Int, malformed: Int, missing: Int)
+        switch verdict {
+        case .ok(let r): expected = (1, 0, 0, 0, r.missingCounters ? 1 : 0)
+        case .nodata: expected = (0, 1, 0, 0, 0)
+        case .skipdata: expected = (0, 0, 1, 0, 0)
+        case .malformed: expected = (0, 0, 0, 1, 0)
+        }
+        if counts.dataLines != 1 || counts.ok != expected.ok || counts.nodata != expected.nodata
+            || counts.skipdata != expected.skipdata || counts.malformed != expected.malformed
+            || counts.missingCounters != expected.missing
+        {
+            disagreement("ChunkScanner counted \(counts), RecordLayout.split + RecordReader.read said \(verdict) (layout \(control & 3))", input)
+        }
         var record = FlowRecord(
             source: .v4(0), destination: .v4(0), packets: 0, bytes: 0, missingCounters: false, start: nil, end: nil,
             action: 2)
