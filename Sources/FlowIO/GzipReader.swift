@@ -73,21 +73,45 @@ public final class GzipReader {
     /// were written (0 only at the end of the data).
     ///
     /// - Throws: `FileSystemError` for corrupt or truncated data, or a read error.
+    ///
+    /// Bytes inflated before the damage are returned first, and the error is thrown by the next call,
+    /// so that what comes out before an error does not depend on the size of the caller's buffer.
     public func read(into buffer: inout [UInt8], from offset: Int) throws(FileSystemError) -> Int {
+        if let deferred = deferredError {
+            deferredError = nil
+            finished = true
+            throw deferred
+        }
         guard !finished, offset < buffer.count else { return 0 }
-        let result = buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(FileSystemError) in
-                try inflate(into: UnsafeMutableRawBufferPointer(rebasing: raw[offset...]))
-            }
+        let produced = buffer.withUnsafeMutableBytes { raw in
+            inflate(into: UnsafeMutableRawBufferPointer(rebasing: raw[offset...]))
         }
         // A mapping that faulted fed zlib zeros: whatever it made of them (data or a "corrupt" error)
         // is not the file's, and the file is reported as changed while read.
         if case .mapped(let file) = source { try file.checkIntact() }
-        return try result.get()
+        if produced == 0, let deferred = deferredError {
+            deferredError = nil
+            finished = true
+            throw deferred
+        }
+        return produced
     }
 
-    /// Inflates into `buffer` until it is full or the data ends. Returns bytes produced.
-    private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+    /// An error met by `inflate` after it had produced bytes: thrown by the next `read`.
+    private var deferredError: FileSystemError?
+
+    /// Inflates into `buffer` until it is full, the data ends or an error is met (kept in
+    /// `deferredError`). Returns bytes produced.
+    private func inflate(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        do {
+            return try inflateThrowing(into: buffer)
+        } catch {
+            deferredError = error
+            return buffer.count - Int(stream.pointee.avail_out)
+        }
+    }
+
+    private func inflateThrowing(into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
         stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
         while stream.pointee.avail_out > 0 {

@@ -78,7 +78,11 @@ public struct RecordLayout: Sendable, Equatable {
         }
         let src = FlowField.Role.srcaddr.rawValue
         let dst = FlowField.Role.dstaddr.rawValue
-        if columns[src] < 0 && columns[dst] < 0 && !requireNames && names.count >= 2 {
+        // The notebook's CSV: addresses in the first two columns, unless a named field already has one
+        // of them (a column has one role: `,bytes` as a header is not a layout).
+        if columns[src] < 0 && columns[dst] < 0 && !requireNames && names.count >= 2 && !columns.contains(0)
+            && !columns.contains(1)
+        {
             columns[src] = 0
             columns[dst] = 1
         }
