@@ -19,14 +19,21 @@ public enum AtomicFile {
     /// - Throws: `FileSystemError` naming the path that failed.
     public static func write(_ files: [(path: String, bytes: [UInt8])]) throws(FileSystemError) {
         var written: [(temporary: String, path: String)] = []
-        do {
+        do throws(FileSystemError) {
             for file in files {
                 let temporary = "\(file.path).tmp-\(Syscall.getpid())"
-                let fd = try Syscall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-                written.append((temporary, file.path))
-                defer { Syscall.close(fd) }
-                try Syscall.writeAll(fd, file.bytes, temporary)
-                try Syscall.fsync(fd, temporary)
+                do throws(FileSystemError) {
+                    let fd = try Syscall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                    written.append((temporary, file.path))
+                    defer { Syscall.close(fd) }
+                    try Syscall.writeAll(fd, file.bytes, temporary)
+                    try Syscall.fsync(fd, temporary)
+                } catch {
+                    // Name the file the user asked for, not our temporary one (ENOSPC, EACCES, EROFS).
+                    throw FileSystemError(
+                        code: error.code, operation: error.operation, path: file.path, errno: error.errno,
+                        reason: error.reason)
+                }
             }
             for file in written { try Syscall.rename(file.temporary, file.path) }
         } catch {
@@ -37,18 +44,26 @@ public enum AtomicFile {
     }
 
     /// Creates `path` and its missing parents, like `mkdir -p`.
-    public static func createDirectory(_ path: String) throws(FileSystemError) {
+    ///
+    /// - Returns: the folders it created, outermost first (to remove them again with
+    ///   `OutputDirectory.removeIfEmpty` when a run writes nothing).
+    @discardableResult
+    public static func createDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        var created: [String] = []
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
             switch FileReading.kind(of: prefix) {
             case .directory: break
-            case .missing: try Syscall.mkdir(prefix)
+            case .missing:
+                try Syscall.mkdir(prefix)
+                created.append(prefix)
             case .regular, .other:
                 throw FileSystemError(code: .wrongKind, operation: "create directory", path: prefix, reason: "File exists")
             }
             prefix += "/"
         }
+        return created
     }
 
     /// Makes the rename durable: fsync of the containing directory. Best effort.

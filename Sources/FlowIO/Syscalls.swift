@@ -1,3 +1,4 @@
+import CFlowIO
 import Glibc
 
 /// The system calls vpcflow makes, each wrapped once: retried on `EINTR`, failures turned into
@@ -120,6 +121,18 @@ enum Syscall {
 
     static func mkdir(_ path: String) throws(FileSystemError) {
         if Glibc.mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("create directory", path) }
+    }
+
+    /// Removes an empty directory; false when it is not empty or cannot be removed.
+    @discardableResult
+    static func rmdir(_ path: String) -> Bool { Glibc.rmdir(path) == 0 }
+
+    /// Takes an exclusive advisory lock without waiting; false when another process holds it.
+    static func tryLockExclusive(_ fd: Int32, _ path: String) throws(FileSystemError) -> Bool {
+        let code = vpcflow_try_lock_exclusive(fd)
+        if code == EWOULDBLOCK { return false }
+        if code != 0 { throw error("lock", path, errno: code) }
+        return true
     }
 
     static func isatty(_ fd: Int32) -> Bool { Glibc.isatty(fd) != 0 }

@@ -65,8 +65,12 @@ struct SummarizeSignalTests {
             sourceLocation: sourceLocation)
     }
 
-    @Test("SIGINT while reading a 256 MB file: exit 130, nothing written")
-    func interruptLargeFile() async throws {
+    /// The stop signals, each with where its run writes: a folder the run must create (and so remove
+    /// again), or a folder that holds an earlier run's reports (which must stay byte for byte).
+    static let stops: [(signal: Int32, previousReports: Bool)] = [(SIGINT, false), (SIGTERM, true), (SIGHUP, false)]
+
+    @Test("SIGINT, SIGTERM or SIGHUP while reading a 256 MB file: exit 128 + signal, nothing written", arguments: stops)
+    func interruptLargeFile(_ stop: (signal: Int32, previousReports: Bool)) async throws {
         try await withTemporaryDirectory { directory in
             let input = "\(directory)/large.log"
             let line = "2 123456789010 eni-1235b8ca123456789 10.0.0.6 3.2.34.5 44321 443 6 310 402113 1418530010 1418530070 ACCEPT OK\n"
@@ -76,22 +80,40 @@ struct SummarizeSignalTests {
             for _ in 0..<256 { try handle.write(contentsOf: block) }
             try handle.close()
 
-            let output = "\(directory)/out"
+            let output = stop.previousReports ? "\(directory)/out" : "\(directory)/new/out"
+            var before: [String: Data] = [:]
+            if stop.previousReports {
+                let earlier = try Self.start(
+                    ["--output", output, Fixtures.absolute("datasets/example/flows.log")], stdin: FileHandle.nullDevice,
+                    stderrPath: "\(directory)/stderr-earlier")
+                #expect(try await Self.waitForExit(earlier, timeout: .seconds(30)) && earlier.terminationStatus == 0)
+                for name in Self.reports { before[name] = try Data(contentsOf: URL(fileURLWithPath: "\(output)/\(name)")) }
+            }
             let process = try Self.start(
                 ["--jobs", "1", "--chunk-size", "1M", "--output", output, input], stdin: FileHandle.nullDevice,
                 stderrPath: "\(directory)/stderr")
             defer { ProcessRunner.stop(process) }
             try await Self.waitUntilOpen(process, "large.log")
-            try #require(process.isRunning, "the job finished before SIGINT could be sent: use a larger input")
-            kill(process.processIdentifier, SIGINT)
+            try #require(process.isRunning, "the job finished before the signal could be sent: use a larger input")
+            kill(process.processIdentifier, stop.signal)
             let exited = try await Self.waitForExit(process, timeout: .seconds(10))
             let stderr = String(decoding: try Fixtures.read("\(directory)/stderr"), as: UTF8.self)
-            #expect(exited, "still running 10 s after SIGINT")
+            #expect(exited, "still running 10 s after signal \(stop.signal)")
             if exited {
-                #expect(process.terminationReason == .exit && process.terminationStatus == 130,
+                #expect(process.terminationReason == .exit && process.terminationStatus == 128 + stop.signal,
                         "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal")): \(stderr)")
+                #expect(stderr.contains("stopped by SIG"), "\(stderr)")
             }
-            Self.expectNothingWritten(output)
+            if stop.previousReports {
+                for name in Self.reports {
+                    #expect(try Data(contentsOf: URL(fileURLWithPath: "\(output)/\(name)")) == before[name], "\(name) changed")
+                }
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+                #expect(!names.contains { $0.contains(".tmp") }, "\(names)")
+            } else {
+                Self.expectNothingWritten(output)
+                #expect(!FileManager.default.fileExists(atPath: "\(directory)/new"), "the stopped run left the folders it created")
+            }
         }
     }
 

@@ -52,6 +52,11 @@ enum SummarizeCommand {
         } ?? SummarizeOptions.defaultChunkSize
         let limit = try MalformedLimit(arguments.value(maxMalformed))
         let outputDirectory = arguments.value(output) ?? "./vpcflow-report"
+        if outputDirectory == "-" || outputDirectory.isEmpty {
+            throw CLIError.usage(
+                "--output takes a folder for the reports (services.csv, paths.csv, summary.json), not \"\(outputDirectory)\"",
+                command: spec)
+        }
         let fields = try FieldsOption.layout(arguments)
         let sources = try InputList.expand(arguments.positionals, missingAreErrors: false).map { source in
             switch source {
@@ -64,21 +69,35 @@ enum SummarizeCommand {
             jobs: jobCount, chunkSize: chunk, fields: fields, failFast: arguments.flag("fail-fast"),
             allowMapping: !arguments.flag("no-mmap"))
 
-        // The report folder is made first, so a bad --output fails now, not after a night's work.
+        // Stop signals are handled from here on: a stop before the reports leaves none behind.
+        Interrupt.install()
+        // The report folder is made ready first (created, proved writable, locked), so a bad
+        // --output fails now, not after a night's work.
+        let folder: OutputDirectory
         do {
-            try AtomicFile.createDirectory(outputDirectory)
+            folder = try OutputDirectory(outputDirectory)
         } catch {
-            throw CLIError.io(error, isInput: false)
+            switch error {
+            case .busy(let path):
+                throw CLIError(
+                    exitCode: .temporaryFailure,
+                    message: "another vpcflow run is writing reports to \"\(path)\"; try again when it has finished")
+            case .io(let cause): throw CLIError.io(cause, isInput: false)
+            }
+        }
+        // Everything that ends the run without reports removes the folders it made.
+        func writingNothing(_ error: CLIError) -> CLIError {
+            folder.removeIfEmpty()
+            return error
         }
 
-        Interrupt.install()
         let quietRun = arguments.flag("quiet")
         var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
         let result = await SummarizeJob.run(sources, index: index, options: options) { progressLine.update($0) }
         progressLine.clear()
 
-        if result.interrupted {
-            throw CLIError(exitCode: .interrupted, message: "interrupted: no reports written")
+        if result.interrupted || Interrupt.isRequested {
+            throw writingNothing(.stopped(": no reports written"))
         }
         for failure in result.failures { console.diagnose("vpcflow: \(failure.failure!.message)") }
         for input in result.inputs {
@@ -87,19 +106,27 @@ enum SummarizeCommand {
                 "vpcflow: note: \(input.source.name) grew from \(input.bytes) to \(size) bytes while it was read; the first \(input.bytes) were counted")
         }
         if options.failFast, let first = result.failures.first {
-            throw CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): no reports written")
+            throw writingNothing(
+                CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): no reports written"))
         }
 
         let services = ServicesReport.rows(result, attribution: mode)
         let run = RunInfo(version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode)
-        do {
-            try AtomicFile.write([
-                ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
-                ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(result))),
-                ("\(outputDirectory)/summary.json", JSONWriter.render(SummaryReport.json(result, run: run))),
-            ])
+        let reports = [
+            ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
+            ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(result))),
+            ("\(outputDirectory)/summary.json", JSONWriter.render(SummaryReport.json(result, run: run))),
+        ]
+        // A stop signal while the set is written is held until the last rename: the folder has the
+        // previous set or the new one, never a mixture.
+        do throws(FileSystemError) {
+            try Interrupt.whileWritingReports { () throws(FileSystemError) in try AtomicFile.write(reports) }
         } catch {
-            throw CLIError.io(error, isInput: false)
+            throw writingNothing(CLIError.io(error, isInput: false))
+        }
+        if Interrupt.isRequested {
+            console.diagnose(
+                "vpcflow: \(Interrupt.received.map(Interrupt.name) ?? "a stop signal") arrived while the reports were written; they are complete")
         }
         if !quietRun {
             try console.print(SummaryReport.text(result, services: services, outputDirectory: outputDirectory))

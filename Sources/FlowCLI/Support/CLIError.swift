@@ -14,8 +14,23 @@ public enum ExitCode: Int32, Sendable {
     case software = 70
     /// Reading or writing failed.
     case ioError = 74
-    /// Stopped by SIGINT.
+    /// Another run holds the report folder: try again later (EX_TEMPFAIL).
+    case temporaryFailure = 75
+    /// Stopped by SIGHUP (128 + 1).
+    case hangUp = 129
+    /// Stopped by SIGINT (128 + 2).
     case interrupted = 130
+    /// Stopped by SIGTERM (128 + 15).
+    case terminated = 143
+
+    /// 128 + the number of the stop signal that arrived (SIGINT when none is known).
+    static func stopped(by signal: Int32?) -> ExitCode {
+        switch signal {
+        case 1: .hangUp
+        case 15: .terminated
+        default: .interrupted
+        }
+    }
 }
 
 /// An error that ends a command: what to print and which exit code to return.
@@ -46,7 +61,7 @@ struct CLIError: Error, Sendable {
         case .brokenPipe:
             return CLIError(exitCode: .success, message: "", quiet: true)
         case .interrupted:
-            return CLIError(exitCode: .interrupted, message: "interrupted")
+            return .stopped()
         case .notFound, .permissionDenied, .wrongKind:
             return CLIError(exitCode: isInput ? .noInput : .ioError, message: error.description)
         case .ioError, .changed:
@@ -55,4 +70,11 @@ struct CLIError: Error, Sendable {
     }
 
     static func ranges(_ error: RangesError) -> CLIError { .data(error.description) }
+
+    /// A run stopped by SIGINT, SIGTERM or SIGHUP: exit 128 + the signal, naming it.
+    static func stopped(_ detail: String = "") -> CLIError {
+        let signal = Interrupt.received
+        let name = signal.map(Interrupt.name) ?? "SIGINT"
+        return CLIError(exitCode: .stopped(by: signal), message: "stopped by \(name)\(detail)")
+    }
 }
