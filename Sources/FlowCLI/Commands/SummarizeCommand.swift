@@ -131,6 +131,10 @@ enum SummarizeCommand {
         if !quietRun {
             try console.print(SummaryReport.text(result, services: services, outputDirectory: outputDirectory))
         }
+        if result.aggregate.totalsSaturated {
+            console.diagnose(
+                "vpcflow: a sum of flows, packets or bytes reached 18446744073709551615 (2^64 - 1) and stopped there: such figures are lower bounds (summary.json: totals.saturated)")
+        }
         let records = result.aggregate.records
         if records.malformed > 0 {
             console.diagnose("vpcflow: \(records.malformed) malformed line\(records.malformed == 1 ? "" : "s") skipped, for example:")

@@ -16,6 +16,14 @@ public struct Aggregate: Sendable, Equatable {
     /// Smallest `start` and largest `end` of OK records that have them (Unix seconds).
     public var firstStart: UInt64 = .max
     public var lastEnd: UInt64 = 0
+    /// Whether a sum stopped at 2^64 - 1 (`Saturating`): such figures are lower bounds.
+    public internal(set) var saturated = false
+    /// Records counted with wrapping adds (`add`). Below `fastLimit` records, each with packets and
+    /// bytes below 2^32, no sum can pass 2^64 - 1: (2^32 - 1) * (2^32 - 1) < 2^64.
+    var fastRecords: UInt64 = 0
+    /// Set once a record or a merge needed checked adds: from then on every add is checked.
+    var checked = false
+    static let fastLimit: UInt64 = (1 << 32) - 1
 
     public static func empty(classCount: Int) -> Aggregate {
         Aggregate(classCounters: [UInt64](repeating: 0, count: classCount * 6), classCount: classCount, paths: CounterTable())
@@ -37,12 +45,39 @@ public struct Aggregate: Sendable, Equatable {
         paths.add(pathKey, flows: 1, packets: packets, bytes: bytes)
     }
 
-    /// Adds everything `other` counted.
+    /// Counts one OK record with saturating adds: for a record whose packets or bytes reach 2^32,
+    /// and for every record once the aggregate is `checked`.
+    mutating func addChecked(
+        source: AddressClass, destination: AddressClass, pathKey: UInt64, packets: UInt64, bytes: UInt64
+    ) {
+        checked = true
+        var stopped = false
+        for base in [Int(source.rawValue) * 3, (classCount + Int(destination.rawValue)) * 3] {
+            classCounters[base] = Saturating.add(classCounters[base], 1, &stopped)
+            classCounters[base + 1] = Saturating.add(classCounters[base + 1], packets, &stopped)
+            classCounters[base + 2] = Saturating.add(classCounters[base + 2], bytes, &stopped)
+        }
+        if paths.addSaturating(pathKey, flows: 1, packets: packets, bytes: bytes) { stopped = true }
+        if stopped { saturated = true }
+    }
+
+    /// Whether a batch of records whose packets and bytes, or-ed together, are `high` may be counted
+    /// with wrapping `add`s.
+    @inline(__always)
+    func mayAddUnchecked(count: Int, high: UInt64) -> Bool {
+        !checked && high >> 32 == 0 && fastRecords &+ UInt64(count) <= Self.fastLimit
+    }
+
+    /// Adds everything `other` counted (saturating: see `Saturating`).
     /// - Precondition: both were counted against the same index.
     public mutating func merge(_ other: Aggregate) {
         precondition(classCount == other.classCount, "aggregates of different indexes")
-        for i in classCounters.indices { classCounters[i] &+= other.classCounters[i] }
-        paths.merge(other.paths)
+        var stopped = false
+        for i in classCounters.indices { classCounters[i] = Saturating.add(classCounters[i], other.classCounters[i], &stopped) }
+        if paths.merge(other.paths) { stopped = true }
+        saturated = saturated || other.saturated || stopped
+        // A merged value may hold sums near the ceiling: any later add is checked.
+        checked = true
         records.merge(other.records)
         firstStart = min(firstStart, other.firstStart)
         lastEnd = max(lastEnd, other.lastEnd)
@@ -54,21 +89,28 @@ public struct Aggregate: Sendable, Equatable {
         return (classCounters[i], classCounters[i + 1], classCounters[i + 2])
     }
 
-    /// Total flows, packets and bytes of OK records (each record once).
-    public var totals: (flows: UInt64, packets: UInt64, bytes: UInt64) {
+    /// Total flows, packets and bytes of OK records (each record once), saturating at 2^64 - 1
+    /// (`totalsSaturated` says whether one did).
+    public var totals: (flows: UInt64, packets: UInt64, bytes: UInt64) { totalsReportingSaturation.totals }
+
+    /// Whether a total, or any counter it is made of, stopped at 2^64 - 1.
+    public var totalsSaturated: Bool { totalsReportingSaturation.saturated }
+
+    private var totalsReportingSaturation: (totals: (flows: UInt64, packets: UInt64, bytes: UInt64), saturated: Bool) {
         var total: (flows: UInt64, packets: UInt64, bytes: UInt64) = (0, 0, 0)
+        var stopped = saturated
         for c in 0..<classCount {
             let (f, p, b) = counters(side: 0, class: c)
-            total.flows &+= f
-            total.packets &+= p
-            total.bytes &+= b
+            total.flows = Saturating.add(total.flows, f, &stopped)
+            total.packets = Saturating.add(total.packets, p, &stopped)
+            total.bytes = Saturating.add(total.bytes, b, &stopped)
         }
-        return total
+        return (total, stopped)
     }
 
     public static func == (a: Aggregate, b: Aggregate) -> Bool {
         guard a.classCounters == b.classCounters, a.records == b.records, a.firstStart == b.firstStart,
-            a.lastEnd == b.lastEnd
+            a.lastEnd == b.lastEnd, a.saturated == b.saturated
         else { return false }
         var left: [UInt64: [UInt64]] = [:]
         var right: [UInt64: [UInt64]] = [:]

@@ -32,21 +32,37 @@ struct CounterTable: Sendable {
 
     /// Adds to the counters of `key`.
     /// - Precondition: `key != UInt64.max`.
+    ///
+    /// Wrapping: the caller proves that no sum can pass 2^64 - 1 (`Aggregate`'s fast path), or
+    /// calls `addSaturating`.
     @inline(__always)
     mutating func add(_ key: UInt64, flows: UInt64, packets: UInt64, bytes: UInt64) {
-        var slot = Self.slot(key, shift)
-        while true {
-            let present = slots[slot &* 4]
-            if present == key { break }
-            if present == Self.empty {
-                slot = claim(slot, for: key)
-                break
-            }
-            slot = (slot &+ 1) & mask
-        }
+        let slot = find(key)
         slots[slot &* 4 &+ 1] &+= flows
         slots[slot &* 4 &+ 2] &+= packets
         slots[slot &* 4 &+ 3] &+= bytes
+    }
+
+    /// Adds to the counters of `key`, stopping each at 2^64 - 1; returns whether one stopped.
+    mutating func addSaturating(_ key: UInt64, flows: UInt64, packets: UInt64, bytes: UInt64) -> Bool {
+        let slot = find(key)
+        var saturated = false
+        slots[slot * 4 + 1] = Saturating.add(slots[slot * 4 + 1], flows, &saturated)
+        slots[slot * 4 + 2] = Saturating.add(slots[slot * 4 + 2], packets, &saturated)
+        slots[slot * 4 + 3] = Saturating.add(slots[slot * 4 + 3], bytes, &saturated)
+        return saturated
+    }
+
+    /// The slot of `key`, claimed (zero counters) if it is new.
+    @inline(__always)
+    private mutating func find(_ key: UInt64) -> Int {
+        var slot = Self.slot(key, shift)
+        while true {
+            let present = slots[slot &* 4]
+            if present == key { return slot }
+            if present == Self.empty { return claim(slot, for: key) }
+            slot = (slot &+ 1) & mask
+        }
     }
 
     /// Every (key, flows, packets, bytes), in no particular order.
@@ -56,9 +72,14 @@ struct CounterTable: Sendable {
         }
     }
 
-    /// Adds every counter of `other`.
-    mutating func merge(_ other: CounterTable) {
-        other.forEach { key, flows, packets, bytes in add(key, flows: flows, packets: packets, bytes: bytes) }
+    /// Adds every counter of `other`, saturating; returns whether a counter stopped at 2^64 - 1.
+    @discardableResult
+    mutating func merge(_ other: CounterTable) -> Bool {
+        var saturated = false
+        other.forEach { key, flows, packets, bytes in
+            if addSaturating(key, flows: flows, packets: packets, bytes: bytes) { saturated = true }
+        }
+        return saturated
     }
 
     /// Makes the empty `slot`, the end of `key`'s probe, hold `key` (zero counters), growing the

@@ -55,12 +55,16 @@ enum RecordReader {
         }
         var missing = false
         guard let packets = number(bytes, fields, .packets, &missing) else {
-            return .malformed("packets is not a number")
+            return .malformed(problem(bytes, fields, .packets, "packets"))
         }
-        guard let octets = number(bytes, fields, .bytes, &missing) else { return .malformed("bytes is not a number") }
+        guard let octets = number(bytes, fields, .bytes, &missing) else {
+            return .malformed(problem(bytes, fields, .bytes, "bytes"))
+        }
         var ignored = false
-        guard let start = number(bytes, fields, .start, &ignored), let end = number(bytes, fields, .end, &ignored)
-        else { return .malformed("start or end is not a number") }
+        guard let start = number(bytes, fields, .start, &ignored) else {
+            return .malformed(problem(bytes, fields, .start, "start"))
+        }
+        guard let end = number(bytes, fields, .end, &ignored) else { return .malformed(problem(bytes, fields, .end, "end")) }
         var action: UInt64 = 2
         if let actionRange = fields.range(of: .action) {
             guard let value = FieldValue.action(bytes.extracting(actionRange)) else {
@@ -73,6 +77,18 @@ enum RecordReader {
                 source: source, destination: destination, packets: packets ?? 0, bytes: octets ?? 0,
                 missingCounters: missing, start: start.map(FieldValue.seconds), end: end.map(FieldValue.seconds),
                 action: action))
+    }
+
+    /// Why a numeric field was refused: too large for 64 bits, or not a decimal number.
+    @inline(never)
+    private static func problem(_ bytes: Span<UInt8>, _ fields: RecordFields, _ role: FlowField.Role, _ name: String)
+        -> String
+    {
+        guard let range = fields.range(of: role) else { return "\(name) is not a number" }
+        let text = bytes.extracting(range)
+        var digitsOnly = text.count > 0
+        for i in 0..<text.count where text[i] &- 0x30 >= 10 { digitsOnly = false }
+        return digitsOnly ? "\(name) is out of range (above 18446744073709551615, 2^64 - 1)" : "\(name) is not a number"
     }
 
     /// A numeric field: `.some(nil)` when absent from the layout or `-` (sets `missing` for `-`),

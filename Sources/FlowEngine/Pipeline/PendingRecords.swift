@@ -40,10 +40,17 @@ struct PendingRecords {
 
     /// Classifies and counts every pending record into `aggregate`, and empties the batch.
     mutating func flush(into aggregate: inout Aggregate, index: PrefixIndex, keys: ServiceKeys) {
+        var high: UInt64 = 0
         for i in 0..<count {
             sourceClasses[i] = Self.addressClass(sources[i], index)
             destinationClasses[i] = Self.addressClass(destinations[i], index)
+            high |= packets[i] | bytes[i]
         }
+        guard aggregate.mayAddUnchecked(count: count, high: high) else {
+            flushChecked(into: &aggregate, keys: keys)
+            return
+        }
+        aggregate.fastRecords &+= UInt64(count)
         for i in 0..<count {
             let sourceClass = sourceClasses[i]
             let destinationClass = destinationClasses[i]
@@ -52,6 +59,20 @@ struct PendingRecords {
                 action: UInt64(actions[i]))
             aggregate.add(
                 source: sourceClass, destination: destinationClass, pathKey: pathKey, packets: packets[i],
+                bytes: bytes[i])
+        }
+        count = 0
+    }
+
+    /// The batch with saturating adds (a counter of 2^32 or more, or a checked aggregate).
+    @inline(never)
+    private mutating func flushChecked(into aggregate: inout Aggregate, keys: ServiceKeys) {
+        for i in 0..<count {
+            let pathKey = PathKey.make(
+                source: keys.primaryKey(sourceClasses[i]), destination: keys.primaryKey(destinationClasses[i]),
+                action: UInt64(actions[i]))
+            aggregate.addChecked(
+                source: sourceClasses[i], destination: destinationClasses[i], pathKey: pathKey, packets: packets[i],
                 bytes: bytes[i])
         }
         count = 0

@@ -37,7 +37,13 @@ public enum ServicesReport {
                 for key in keys {
                     let name = result.keys.names[Int(key)]
                     let old = sums[side]![name] ?? (0, 0, 0)
-                    sums[side]![name] = (old.0 &+ flows, old.1 &+ packets, old.2 &+ bytes)
+                    // Saturating, as the counters are: a row at 2^64 - 1 is a lower bound, and
+                    // summary.json's totals.saturated says so.
+                    var stopped = false
+                    sums[side]![name] = (
+                        Saturating.add(old.0, flows, &stopped), Saturating.add(old.1, packets, &stopped),
+                        Saturating.add(old.2, bytes, &stopped)
+                    )
                 }
             }
         }

@@ -117,6 +117,9 @@ public enum SummaryReport {
                 value: .object([
                     .init(key: "flows", value: .int(totals.flows)), .init(key: "packets", value: .int(totals.packets)),
                     .init(key: "bytes", value: .int(totals.bytes)),
+                    // True when a sum reached 2^64 - 1 and stopped there (a bad exporter's counter):
+                    // figures of 18446744073709551615 are then lower bounds.
+                    .init(key: "saturated", value: .bool(result.aggregate.totalsSaturated)),
                 ])),
             .init(key: "time_span", value: span),
             .init(key: "ranges", value: ProvenanceJSON.value(provenance)),
@@ -143,7 +146,7 @@ public enum SummaryReport {
         var lines = [
             "read \(result.inputs.count) input\(result.inputs.count == 1 ? "" : "s"), \(grouped(result.bytesRead)) bytes, \(grouped(records.dataLines)) records in \(fixed(result.elapsedSeconds, 2)) s",
             "records: \(grouped(records.ok)) OK, \(grouped(records.nodata)) NODATA, \(grouped(records.skipdata)) SKIPDATA, \(grouped(records.malformed)) malformed",
-            "totals:  \(grouped(Int(totals.flows))) flows, \(grouped(Int(totals.packets))) packets, \(grouped(Int(totals.bytes))) bytes",
+            "totals:  \(grouped(totals.flows)) flows, \(grouped(totals.packets)) packets, \(grouped(totals.bytes)) bytes\(result.aggregate.totalsSaturated ? " (a sum reached 2^64 - 1 and stopped there: lower bounds)" : "")",
         ]
         for (side, title) in [("src", "top sources by bytes"), ("dst", "top destinations by bytes")] {
             let rows = services.filter { $0.side == side }.prefix(top)
@@ -153,7 +156,7 @@ public enum SummaryReport {
             let width = names.map(\.count).max() ?? 0
             for (name, row) in zip(names, rows) {
                 lines.append(
-                    "  \(name.padded(width))  \(grouped(Int(row.bytes))) bytes, \(counted(Int(row.flows), "flow"))")
+                    "  \(name.padded(width))  \(grouped(row.bytes)) bytes, \(counted(row.flows, "flow"))")
             }
         }
         for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }
@@ -189,10 +192,12 @@ public enum SummaryReport {
     }
 
     /// "1 flow", "2,000 flows".
-    static func counted(_ value: Int, _ noun: String) -> String { "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")" }
+    static func counted(_ value: some BinaryInteger, _ noun: String) -> String {
+        "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
+    }
 
-    /// 1234567 → "1,234,567".
-    static func grouped(_ value: Int) -> String {
+    /// 1234567 → "1,234,567", for any integer type (counters are `UInt64`, up to 2^64 - 1).
+    static func grouped(_ value: some BinaryInteger) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
