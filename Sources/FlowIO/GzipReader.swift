@@ -122,6 +122,19 @@ public final class GzipReader {
                         finished = true
                         break
                     }
+                    // zlib may still hold decoded bytes that did not fit the caller's last buffer:
+                    // hand them out before calling the stream truncated (fuzz finding F3).
+                    let room = stream.pointee.avail_out
+                    let status = CZlib.inflate(stream, Z_NO_FLUSH)
+                    if status == Z_STREAM_END {
+                        memberEnded = true
+                        continue
+                    }
+                    if (status == Z_OK || status == Z_BUF_ERROR) && stream.pointee.avail_out < room { continue }
+                    if status != Z_OK && status != Z_BUF_ERROR {
+                        let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                        throw failure("corrupt gzip data: \(reason)")
+                    }
                     throw failure("unexpected end of file (truncated gzip stream)")
                 }
                 if memberEnded {
