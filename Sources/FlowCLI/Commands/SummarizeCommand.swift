@@ -30,7 +30,9 @@ enum SummarizeCommand {
             Records with log-status NODATA or SKIPDATA are counted, not aggregated. Lines that cannot be read
             are counted per file and sampled (file, line, reason) in summary.json.
             Exit codes: 0 done; 64 usage; 65 malformed lines over --max-malformed or an unusable header;
-            66 an input cannot be opened; 74 a read error or corrupt gzip; 130 interrupted (nothing written).
+            66 an input cannot be opened; 74 a read error, corrupt gzip, a file changed while read, or a
+            report that cannot be written; 75 another run is writing to --output; 129, 130, 143 stopped by
+            SIGHUP, SIGINT, SIGTERM (nothing written).
             """,
         options: [
             .ranges, .labels, attribution, jobs, chunkSize, .fields, output, maxMalformed, failFast, quiet, noMmap,
