@@ -252,9 +252,14 @@ enum ReferenceSummarizer {
         return nil
     }
 
+    /// Sums clamp at 2^64 - 1, as the engine's do (README, "Counters near 2^64"): computed here in
+    /// 128 bits and clamped, which is the same whatever the order of the records.
     private static func add(_ table: inout Table, _ key: [String], _ values: [UInt64]) {
         let old = table[key] ?? [0, 0, 0]
-        table[key] = [old[0] &+ values[0], old[1] &+ values[1], old[2] &+ values[2]]
+        table[key] = (0..<3).map { i in
+            let sum = UInt128(old[i]) + UInt128(values[i])
+            return sum > UInt128(UInt64.max) ? UInt64.max : UInt64(sum)
+        }
     }
 
     // MARK: - CSV
