@@ -50,7 +50,10 @@ public final class MappedFile: Sendable {
     ///
     /// - Parameter allowMapping: pass `false` to use `pread` (tests compare both paths).
     /// - Throws: `FileSystemError` naming the path when it cannot be opened or is not a regular file.
-    public init(path: String, allowMapping: Bool = true) throws(FileSystemError) {
+    /// - Parameter keepDescriptor: keep the descriptor of a mapped file open for `verify()` (the
+    ///   default). Pass `false` where many files stay open at once (`classify` opens every input
+    ///   first): the mapping alone keeps the file, and `verify()` then knows only the guard's mark.
+    public init(path: String, allowMapping: Bool = true, keepDescriptor: Bool = true) throws(FileSystemError) {
         self.path = path
         let fd = try Syscall.open(path, O_RDONLY)
         let info: Glibc.stat
@@ -70,7 +73,6 @@ public final class MappedFile: Sendable {
         let size = Int(info.st_size)
         count = size
         openedModification = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
-        self.fd = fd  // kept open for pread and for verify()'s fstat
         var slot: Int32 = -1
         var mapping: UnsafeRawPointer?
         if size > 0, allowMapping, MapGuard.isInstalled,
@@ -87,6 +89,12 @@ public final class MappedFile: Sendable {
         base = mapping
         guardSlot = slot
         isMapped = mapping != nil
+        if isMapped && !keepDescriptor {
+            Syscall.close(fd)
+            self.fd = -1
+        } else {
+            self.fd = fd
+        }
     }
 
     deinit {
@@ -94,7 +102,7 @@ public final class MappedFile: Sendable {
             vpcflow_mapguard_unregister(guardSlot)
             munmap(UnsafeMutableRawPointer(mutating: base), count)
         }
-        Syscall.close(fd)
+        if fd >= 0 { Syscall.close(fd) }
     }
 
     /// Whether the SIGBUS guard has absorbed a fault in this file's mapping: the file shrank while
@@ -120,7 +128,10 @@ public final class MappedFile: Sendable {
     }
 
     /// Compares the open file's size and modification time with those at opening (one fstat).
+    ///
+    /// Without a descriptor (`keepDescriptor: false`), only a fault is seen (`.shrank`).
     public func verify() -> Change {
+        if fd < 0 { return hasFaulted ? .shrank(to: 0) : .unchanged }
         guard let info = try? Syscall.fstat(fd, path) else { return .modified }
         let size = Int(info.st_size)
         if hasFaulted || size < count { return .shrank(to: size) }

@@ -106,7 +106,8 @@ enum InputContents {
         do {
             switch source {
             case .file(let path):
-                let file = try MappedFile(path: path)
+                // Every input stays open until both passes are done: no descriptor per file.
+                let file = try MappedFile(path: path, keepDescriptor: false)
                 let isGzip = try file.withBytes(in: 0..<min(2, file.count)) { GzipReader.isGzip($0) }
                 return isGzip ? .buffer(try inflate(GzipReader(.mapped(file)))) : .mapped(file)
             case .standardInput:
@@ -115,7 +116,7 @@ enum InputContents {
                 return .buffer(try inflate(GzipReader(.descriptor(-1, name: "<stdin>", prefix: bytes))))
             }
         } catch {
-            throw CLIError(exitCode: error.code == .ioError ? .ioError : .noInput, message: error.description)
+            throw CLIError(exitCode: error.code == .ioError || error.code == .changed ? .ioError : .noInput, message: error.description)
         }
     }
 
