@@ -87,6 +87,14 @@ enum FieldsOption {
     static func layout(_ arguments: ParsedArguments) throws(CLIError) -> RecordLayout? {
         guard let text = arguments.value(.fields) else { return nil }
         let names = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        // A header may carry names vpcflow does not know (they are ignored), but --fields is typed
+        // by hand: an unknown name there is a typo, and ignoring it would count that column as 0.
+        for name in names {
+            let bare = name.hasPrefix("${") && name.hasSuffix("}") ? String(name.dropFirst(2).dropLast()) : name
+            guard !FlowField.isKnown(bare) else { continue }
+            let hint = Suggestion.hint(bare, in: FlowField.known.sorted())
+            throw CLIError.usage("--fields: unknown field \"\(bare)\"\(hint)", command: nil)
+        }
         do {
             return try RecordLayout.awsText(fields: names)
         } catch {
