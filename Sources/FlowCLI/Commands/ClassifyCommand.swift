@@ -69,10 +69,10 @@ enum ClassifyCommand {
         try console.write(output)
         try console.flush()
         if total.withoutAddresses > 0 {
-            console.diagnose("note: skipped \(total.withoutAddresses) records without addresses (NODATA/SKIPDATA)")
+            console.diagnose("note: skipped \(Plural.counted(total.withoutAddresses, "record")) without addresses (NODATA/SKIPDATA)")
         }
         if total.malformed > 0 {
-            console.diagnose("warning: skipped \(total.malformed) lines that are not records:")
+            console.diagnose("warning: skipped \(Plural.counted(total.malformed, "line")) that \(total.malformed == 1 ? "is not a record" : "are not records"):")
             for sample in total.samples { console.diagnose("  \(sample.description)") }
             if total.malformed > total.samples.count {
                 console.diagnose("  ... and \(total.malformed - total.samples.count) more")

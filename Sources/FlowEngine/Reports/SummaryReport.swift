@@ -131,9 +131,9 @@ public enum SummaryReport {
         let records = result.aggregate.records
         let totals = result.aggregate.totals
         var lines = [
-            "read \(result.inputs.count) input\(result.inputs.count == 1 ? "" : "s"), \(grouped(result.bytesRead)) bytes, \(grouped(records.dataLines)) records in \(fixed(result.elapsedSeconds, 2)) s",
+            "read \(counted(result.inputs.count, "input")), \(counted(result.bytesRead, "byte")), \(counted(records.dataLines, "record")) in \(fixed(result.elapsedSeconds, 2)) s",
             "records: \(grouped(records.ok)) OK, \(grouped(records.nodata)) NODATA, \(grouped(records.skipdata)) SKIPDATA, \(grouped(records.malformed)) malformed",
-            "totals:  \(grouped(Int(totals.flows))) flows, \(grouped(Int(totals.packets))) packets, \(grouped(Int(totals.bytes))) bytes",
+            "totals:  \(counted(Int(totals.flows), "flow")), \(counted(Int(totals.packets), "packet")), \(counted(Int(totals.bytes), "byte"))",
         ]
         for (side, title) in [("src", "top sources by bytes"), ("dst", "top destinations by bytes")] {
             let rows = services.filter { $0.side == side }.prefix(top)
@@ -143,7 +143,7 @@ public enum SummaryReport {
             let width = names.map(\.count).max() ?? 0
             for (name, row) in zip(names, rows) {
                 lines.append(
-                    "  \(name.padded(width))  \(grouped(Int(row.bytes))) bytes, \(counted(Int(row.flows), "flow"))")
+                    "  \(name.padded(width))  \(counted(Int(row.bytes), "byte")), \(counted(Int(row.flows), "flow"))")
             }
         }
         for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }
