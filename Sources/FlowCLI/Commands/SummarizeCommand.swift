@@ -93,7 +93,8 @@ enum SummarizeCommand {
 
         let notFlowLogs = result.inputs.filter(\.isNotAFlowLog)
         for input in notFlowLogs {
-            console.diagnose("vpcflow: \(input.source.name): not a flow log: none of its \(counted(input.malformed, "data line")) is a record")
+            let lines = input.malformed == 1 ? "its one data line is not a record" : "none of its \(input.malformed) data lines is a record"
+            console.diagnose("vpcflow: \(input.source.name): not a flow log: \(lines)")
         }
         // When no input could be read and none gave a record, an empty report set would look like a
         // quiet night: write none, and exit with the inputs' error.

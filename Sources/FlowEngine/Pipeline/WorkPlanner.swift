@@ -127,6 +127,14 @@ struct WorkPlanner {
             }
             let (format, decided) = try result.get()
             if decided { return format }
+            // No line end within the line limit: the first line is over-long (counted malformed
+            // by the scanner); read the file with the default format or --fields rather than
+            // reading ever larger windows of it.
+            if end > LineLimit.bytes {
+                return InputFormat(
+                    detected: DetectedFormat(kind: .awsText, layout: options.fields ?? .defaultFormat, firstLineIsHeader: false),
+                    headerLine: nil)
+            }
             window *= 4
         }
     }
