@@ -3,6 +3,8 @@ import Glibc
 /// Lists the files an input directory holds.
 public enum DirectoryWalk {
     /// Every regular file below `root` (following symbolic links to files, not to directories),
+    /// plus every symbolic link that leads nowhere (dangling, or a loop), which the caller fails to
+    /// open and reports by name;
     /// hidden names (starting with `.`) skipped at every level, sorted by path (byte order) so runs
     /// are reproducible. The S3 layout `AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/` comes out
     /// in date order.
@@ -21,7 +23,12 @@ public enum DirectoryWalk {
                 if name.hasPrefix(".") { continue }
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
                 var info = Glibc.stat()
-                guard stat(path, &info) == 0 else { continue }  // a dangling link: nothing to read
+                // A dangling link or a link loop: listed, so that opening it names it as an input
+                // that cannot be read instead of dropping it without a word.
+                guard stat(path, &info) == 0 else {
+                    files.append(path)
+                    continue
+                }
                 switch info.st_mode & S_IFMT {
                 case S_IFREG: files.append(path)
                 case S_IFDIR:

@@ -11,15 +11,17 @@ public final class FileWriter {
     private var compressed: [UInt8] = []
 
     /// Creates (or truncates) `path`.
-    /// - Parameter gzip: compress as one gzip member, at zlib level 6 (gzip's default).
-    public init(path: String, gzip: Bool = false) throws(FileSystemError) {
+    /// - Parameters:
+    ///   - gzip: compress as one gzip member.
+    ///   - level: zlib's compression level, 1 (fastest) to 9; 6 is gzip's default.
+    public init(path: String, gzip: Bool = false, level: Int = 6) throws(FileSystemError) {
         self.path = path
         fd = try Syscall.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if gzip {
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
             // 16 + MAX_WBITS: write a gzip header and trailer; memLevel 8 as gzip does.
-            guard deflateInit2_(stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            guard deflateInit2_(stream, Int32(max(0, min(9, level))), Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
                 stream.deallocate()
                 Syscall.close(fd)
                 throw FileSystemError(code: .ioError, operation: "compress", path: path, reason: "cannot start zlib")

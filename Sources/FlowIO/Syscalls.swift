@@ -8,7 +8,7 @@ enum Syscall {
     static func error(_ operation: String, _ path: String, errno code: Int32 = errno) -> FileSystemError {
         let kind: FileSystemError.Code
         switch code {
-        case ENOENT, ENOTDIR: kind = .notFound
+        case ENOENT, ENOTDIR, ELOOP: kind = .notFound
         case EACCES, EPERM: kind = .permissionDenied
         case EISDIR: kind = .wrongKind
         case EPIPE: kind = .brokenPipe

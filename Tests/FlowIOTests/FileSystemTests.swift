@@ -111,11 +111,14 @@ struct FileSystemTests {
             try fm.createSymbolicLink(atPath: root + "/link-to-file", withDestinationPath: root + "/a.log")
             try fm.createSymbolicLink(atPath: root + "/link-to-dir", withDestinationPath: root + "/123")
             try fm.createSymbolicLink(atPath: root + "/dangling", withDestinationPath: root + "/nowhere")
-            // Byte order: "Z" < "a" < "b" < "l" < "s"; "123" first.
+            try fm.createSymbolicLink(atPath: root + "/loop-a", withDestinationPath: root + "/loop-b")
+            try fm.createSymbolicLink(atPath: root + "/loop-b", withDestinationPath: root + "/loop-a")
+            // Byte order: "Z" < "a" < "b" < "d" < "l" < "s"; "123" first. The dangling link and the
+            // loop are listed (the job names them as inputs it cannot open), not dropped.
             let expected = [
                 "/123/vpcflowlogs/us-east-1/2026/08/21/x_20260821T2355Z.log.gz",
                 "/123/vpcflowlogs/us-east-1/2026/08/22/x_20260822T0005Z.log.gz",
-                "/Z.log", "/a.log", "/b.log.gz", "/link-to-file", "/sub-x.log",
+                "/Z.log", "/a.log", "/b.log.gz", "/dangling", "/link-to-file", "/loop-a", "/loop-b", "/sub-x.log",
             ].map { root + $0 }
             #expect(try DirectoryWalk.regularFiles(under: root) == expected)
             #expect(try DirectoryWalk.regularFiles(under: root + "/") == expected)

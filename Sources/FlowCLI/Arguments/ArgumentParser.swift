@@ -26,6 +26,17 @@ enum Invocation: Sendable {
 struct ArgumentParser {
     let commands: [CommandSpec]
 
+    /// Every command's name as typed (`summarize`, `ranges lookup`), and the group names, for
+    /// suggestions.
+    private var commandNames: [String] {
+        var names: [String] = []
+        for command in commands {
+            if command.path.count > 1, !names.contains(command.path[0]) { names.append(command.path[0]) }
+            names.append(command.path.joined(separator: " "))
+        }
+        return names + ["help"]
+    }
+
     func parse(_ arguments: [String]) throws(CLIError) -> Invocation {
         if arguments.isEmpty { throw CLIError.usage("no command given", command: nil) }
         if arguments == ["--version"] || arguments == ["-V"] { return .version }
@@ -37,18 +48,25 @@ struct ArgumentParser {
             if topic.count == 1, commands.contains(where: { $0.path.first == topic[0] && $0.path.count > 1 }) {
                 return .groupHelp(topic[0])
             }
-            throw CLIError.usage("no command \"\(topic.joined(separator: " "))\"", command: nil)
+            let hint = Suggestion.hint(topic.joined(separator: " "), in: commandNames)
+            throw CLIError.usage("no command \"\(topic.joined(separator: " "))\"\(hint)", command: nil)
         }
         // The longest declared path that prefixes the arguments.
         let matching = commands.filter { Array(arguments.prefix($0.path.count)) == $0.path }
         guard let command = matching.max(by: { $0.path.count < $1.path.count }) else {
             if commands.contains(where: { $0.path.first == arguments[0] && $0.path.count > 1 }) {
-                if arguments.count == 1 || arguments[1] == "--help" || arguments[1] == "-h" {
+                if arguments.count > 1 && (arguments[1] == "--help" || arguments[1] == "-h") {
                     return .groupHelp(arguments[0])
                 }
-                throw CLIError.usage("unknown command \"\(arguments[0]) \(arguments[1])\"", group: arguments[0])
+                // A group alone (`vpcflow ranges`) is a usage error like `vpcflow` alone: exit 64
+                // with the group's subcommands.
+                guard arguments.count > 1 else { throw CLIError.usage("no subcommand given", group: arguments[0]) }
+                let subcommands = commands.filter { $0.path.first == arguments[0] }.compactMap { $0.path.dropFirst().first }
+                let hint = Suggestion.hint(arguments[1], in: subcommands, prefix: "\(arguments[0]) ")
+                throw CLIError.usage("unknown command \"\(arguments[0]) \(arguments[1])\"\(hint)", group: arguments[0])
             }
-            throw CLIError.usage("unknown command \"\(arguments[0])\"", command: nil)
+            let hint = Suggestion.hint(arguments[0], in: commandNames)
+            throw CLIError.usage("unknown command \"\(arguments[0])\"\(hint)", command: nil)
         }
         return try parse(Array(arguments.dropFirst(command.path.count)), for: command)
     }
@@ -79,7 +97,8 @@ struct ArgumentParser {
                 name = String(name[..<equals])
             }
             guard let option = command.option(named: name) else {
-                throw CLIError.usage("unknown option \"--\(name)\"", command: command)
+                let hint = Suggestion.hint(name, in: command.options.map(\.name) + ["help"], prefix: "--")
+                throw CLIError.usage("unknown option \"--\(name)\"\(hint)", command: command)
             }
             if option.valueName == nil {
                 guard inlineValue == nil else {

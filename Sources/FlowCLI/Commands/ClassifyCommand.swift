@@ -69,10 +69,10 @@ enum ClassifyCommand {
         try console.write(output)
         try console.flush()
         if total.withoutAddresses > 0 {
-            console.diagnose("note: skipped \(total.withoutAddresses) records without addresses (NODATA/SKIPDATA)")
+            console.diagnose("note: skipped \(Plural.counted(total.withoutAddresses, "record")) without addresses (NODATA/SKIPDATA)")
         }
         if total.malformed > 0 {
-            console.diagnose("warning: skipped \(total.malformed) lines that are not records:")
+            console.diagnose("warning: skipped \(Plural.counted(total.malformed, "line")) that \(total.malformed == 1 ? "is not a record" : "are not records"):")
             for sample in total.samples { console.diagnose("  \(sample.description)") }
             if total.malformed > total.samples.count {
                 console.diagnose("  ... and \(total.malformed - total.samples.count) more")
@@ -87,6 +87,14 @@ enum FieldsOption {
     static func layout(_ arguments: ParsedArguments) throws(CLIError) -> RecordLayout? {
         guard let text = arguments.value(.fields) else { return nil }
         let names = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        // A header may carry names vpcflow does not know (they are ignored), but --fields is typed
+        // by hand: an unknown name there is a typo, and ignoring it would count that column as 0.
+        for name in names {
+            let bare = name.hasPrefix("${") && name.hasSuffix("}") ? String(name.dropFirst(2).dropLast()) : name
+            guard !FlowField.isKnown(bare) else { continue }
+            let hint = Suggestion.hint(bare, in: FlowField.known.sorted())
+            throw CLIError.usage("--fields: unknown field \"\(bare)\"\(hint)", command: nil)
+        }
         do {
             return try RecordLayout.awsText(fields: names)
         } catch {

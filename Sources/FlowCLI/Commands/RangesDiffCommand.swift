@@ -49,12 +49,12 @@ enum RangesDiffCommand {
     /// The text report, shared with `ranges update`.
     static func report(old: RangeSet, new: RangeSet, diff: RangesDiff, listEntries: Bool) -> String {
         func describe(_ p: RangesProvenance) -> String {
-            "\(p.path) (syncToken \(p.syncToken), createDate \(p.createDate), \(p.ipv4Entries + p.ipv6Entries) entries)"
+            "\(p.path) (syncToken \(p.syncToken), createDate \(p.createDate), \(Plural.counted(p.ipv4Entries + p.ipv6Entries, "entry", "entries")))"
         }
         var lines = [
             "old: \(describe(old.provenance))",
             "new: \(describe(new.provenance))",
-            "added \(diff.added.count) entries, removed \(diff.removed.count) entries",
+            "added \(Plural.counted(diff.added.count, "entry", "entries")), removed \(Plural.counted(diff.removed.count, "entry", "entries"))",
         ]
         let rows = diff.rows
         if !rows.isEmpty {

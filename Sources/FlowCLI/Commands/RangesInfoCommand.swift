@@ -42,7 +42,7 @@ enum RangesInfoCommand {
                 "prefixes:    IPv4 \(distinctV4) distinct, IPv6 \(distinctV6) distinct",
             ]
             if let labels = provenance.labelsPath {
-                lines.append("labels:      \(labels) (\(provenance.labelEntries) entries)")
+                lines.append("labels:      \(labels) (\(Plural.counted(provenance.labelEntries, "entry", "entries")))")
             }
             lines += ["", "Entries per service:"] + table(byService, heading: "service")
             lines += ["", "Entries per region:"] + table(byRegion, heading: "region")

@@ -50,6 +50,10 @@ enum SummarizeCommand {
             guard let size = ByteSize.parse(text), size > 0 else {
                 throw CLIError.usage("--chunk-size: \"\(text)\" is not a size like 65536, 64K, 8M or 1G", command: spec)
             }
+            // A chunk is held in memory per job for standard input and pipes: past 1G, a typo.
+            guard size <= maximumChunkSize else {
+                throw CLIError.usage("--chunk-size: \"\(text)\" is more than the maximum of 1G", command: spec)
+            }
             return size
         } ?? SummarizeOptions.defaultChunkSize
         let limit = try MalformedLimit(arguments.value(maxMalformed))
@@ -60,7 +64,8 @@ enum SummarizeCommand {
                 command: spec)
         }
         let fields = try FieldsOption.layout(arguments)
-        let sources = try InputList.expand(arguments.positionals, missingAreErrors: false).map { source in
+        let expansion = try InputList.expandReporting(arguments.positionals, missingAreErrors: false)
+        let sources = expansion.sources.map { source in
             switch source {
             case .file(let path): InputSource.file(path)
             case .standardInput: InputSource.standardInput
@@ -93,6 +98,7 @@ enum SummarizeCommand {
             return error
         }
 
+        for note in expansion.notes { console.diagnose("vpcflow: \(note)") }
         let quietRun = arguments.flag("quiet")
         var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
         let result = await SummarizeJob.run(sources, index: index, options: options) { progressLine.update($0) }
@@ -112,12 +118,26 @@ enum SummarizeCommand {
                 CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): no reports written"))
         }
 
+        let notFlowLogs = result.inputs.filter(\.isNotAFlowLog)
+        for input in notFlowLogs {
+            let lines = input.malformed == 1 ? "its one data line is not a record" : "none of its \(input.malformed) data lines is a record"
+            console.diagnose("vpcflow: \(input.source.name): not a flow log: \(lines)")
+        }
+        // When no input could be read and none gave a record, an empty report set would look like a
+        // quiet night: write none, and exit with the inputs' error.
+        if !result.inputs.isEmpty, result.inputs.allSatisfy({ ($0.failure != nil || $0.isNotAFlowLog) && $0.records == 0 }) {
+            console.diagnose("vpcflow: no input could be read as a flow log: no reports written")
+            folder.removeIfEmpty()
+            let codes = result.failures.map { exitCode($0.failure!.kind) }
+            return codes.contains(.ioError) ? .ioError : codes.contains(.noInput) ? .noInput : .dataError
+        }
         let services = ServicesReport.rows(result, attribution: mode)
         let run = RunInfo(version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode)
         let reports = [
             ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
             ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(result))),
-            ("\(outputDirectory)/summary.json", JSONWriter.render(SummaryReport.json(result, run: run))),
+            ("\(outputDirectory)/summary.json", JSONWriter.render(
+                SummaryInputNotes.add(to: SummaryReport.json(result, run: run), expansion, notFlowLogs: notFlowLogs.map(\.source.name)))),
         ]
         // A stop signal while the set is written is held until the last rename: the folder has the
         // previous set or the new one, never a mixture.
@@ -139,7 +159,7 @@ enum SummarizeCommand {
         }
         let records = result.aggregate.records
         if records.malformed > 0 {
-            console.diagnose("vpcflow: \(records.malformed) malformed line\(records.malformed == 1 ? "" : "s") skipped, for example:")
+            console.diagnose("vpcflow: \(counted(records.malformed, "malformed line")) skipped, for example:")
             for sample in result.samples.prefix(3) { console.diagnose("  \(sample.description)") }
             console.diagnose("  (up to 10 per file in \(outputDirectory)/summary.json)")
         }
@@ -147,13 +167,21 @@ enum SummarizeCommand {
         let kinds = result.failures.map { $0.failure!.kind }
         if kinds.contains(.ioError) || kinds.contains(.changed) { return .ioError }
         if kinds.contains(.cannotOpen) { return .noInput }
-        if kinds.contains(.badHeader) { return .dataError }
+        if !expansion.emptyDirectories.isEmpty { return .noInput }
+        if kinds.contains(.badHeader) || !notFlowLogs.isEmpty { return .dataError }
         if limit.isExceeded(malformed: records.malformed, dataLines: records.dataLines) {
-            console.diagnose("vpcflow: \(records.malformed) malformed lines exceed --max-malformed \(limit)")
+            console.diagnose("vpcflow: \(counted(records.malformed, "malformed line")) exceed\(records.malformed == 1 ? "s" : "") --max-malformed \(limit)")
             return .dataError
         }
         return .success
     }
+
+    /// Limits of --jobs and --chunk-size: beyond them a value is a mistake, not a wish.
+    static let maximumJobs = 1024
+    static let maximumChunkSize = 1 << 30
+
+    /// "1 record", "2 records".
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     static func exitCode(_ kind: InputFailure.Kind) -> ExitCode {
         switch kind {
@@ -174,8 +202,9 @@ enum SummarizeCommand {
 
     static func positiveInteger(_ arguments: ParsedArguments, _ option: OptionSpec) throws(CLIError) -> Int? {
         guard let text = arguments.value(option) else { return nil }
-        guard let value = Int(text), value >= 1 else {
-            throw CLIError.usage("--\(option.name) must be a whole number of at least 1, not \"\(text)\"", command: spec)
+        guard let value = Int(text), value >= 1, value <= maximumJobs else {
+            throw CLIError.usage(
+                "--\(option.name) must be a whole number from 1 to \(maximumJobs), not \"\(text)\"", command: spec)
         }
         return value
     }

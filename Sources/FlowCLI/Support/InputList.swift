@@ -2,6 +2,12 @@ import FlowIO
 
 /// The inputs a command was given, expanded: a file is itself, a directory is every regular file
 /// below it (hidden names skipped, sorted), `-` is standard input (at most once).
+///
+/// A file reached twice (named twice, through a symbolic link, as `./x` and `x`, or as a directory
+/// and a file inside it) is read once: the first path that reaches it (same device and inode) is
+/// kept, the others are listed in `duplicates`. A directory with no input file in it (empty, or
+/// only hidden files) is listed in `emptyDirectories`; when no argument gives any input at all,
+/// `expand` fails with "no input files found" (exit 66).
 enum InputList {
     enum Source: Sendable, Equatable {
         case file(String)
@@ -15,36 +21,73 @@ enum InputList {
         }
     }
 
+    struct Expansion: Sendable {
+        var sources: [Source] = []
+        /// Paths skipped because an earlier path is the same file: (skipped, kept).
+        var duplicates: [(path: String, sameAs: String)] = []
+        /// Directories that held no input file.
+        var emptyDirectories: [String] = []
+
+        /// One line per skipped duplicate and empty directory, for standard error.
+        var notes: [String] {
+            duplicates.map { "\"\($0.path)\" is the same file as \"\($0.sameAs)\": read once" }
+                + emptyDirectories.map { "no input files found in \"\($0)\" (hidden files are skipped)" }
+        }
+    }
+
     /// - Parameter missingAreErrors: when false, a path that does not exist is kept as a file, for
     ///   the job to report with the others (summarize reads every input it can).
-    /// - Throws: `CLIError` with exit 66 naming the first input that does not exist.
+    /// - Throws: `CLIError` with exit 66 naming the first input that does not exist, or when no
+    ///   argument gives any input.
     static func expand(_ arguments: [String], missingAreErrors: Bool = true) throws(CLIError) -> [Source] {
-        var sources: [Source] = []
+        try expandReporting(arguments, missingAreErrors: missingAreErrors).sources
+    }
+
+    static func expandReporting(_ arguments: [String], missingAreErrors: Bool = true) throws(CLIError) -> Expansion {
+        var expansion = Expansion()
+        var seen: [InputKinds.Identity: String] = [:]
+        func add(_ path: String) {
+            if let identity = InputKinds.identity(of: path) {
+                if let first = seen[identity] {
+                    expansion.duplicates.append((path, first))
+                    return
+                }
+                seen[identity] = path
+            }
+            expansion.sources.append(.file(path))
+        }
         for argument in arguments {
             if argument == "-" {
-                guard !sources.contains(.standardInput) else {
+                guard !expansion.sources.contains(.standardInput) else {
                     throw CLIError(exitCode: .usage, message: "standard input ('-') given twice")
                 }
-                sources.append(.standardInput)
+                expansion.sources.append(.standardInput)
                 continue
             }
             switch FileReading.kind(of: argument) {
             case .missing:
                 guard missingAreErrors else {
-                    sources.append(.file(argument))
+                    expansion.sources.append(.file(argument))
                     continue
                 }
                 throw CLIError(exitCode: .noInput, message: "cannot open \"\(argument)\": No such file or directory")
             case .directory:
+                let files: [String]
                 do {
-                    sources += try DirectoryWalk.regularFiles(under: argument).map(Source.file)
+                    files = try DirectoryWalk.regularFiles(under: argument)
                 } catch {
                     throw CLIError.io(error)
                 }
+                if files.isEmpty { expansion.emptyDirectories.append(argument) }
+                for file in files { add(file) }
             case .regular, .other:
-                sources.append(.file(argument))
+                add(argument)
             }
         }
-        return sources
+        if expansion.sources.isEmpty {
+            let places = expansion.emptyDirectories.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw CLIError(exitCode: .noInput, message: "no input files found in \(places) (hidden files are skipped)")
+        }
+        return expansion
     }
 }

@@ -10,7 +10,9 @@ public struct MalformedRecord: Sendable, Hashable {
     /// 1-based line number in the file (after decompression, for gzip).
     public private(set) var line: Int
     public let reason: String
-    /// The line, truncated to `sampleLength` bytes, invalid UTF-8 replaced.
+    /// The line's first `sampleLength` bytes, escaped (`SampleEscaping`: control bytes and bytes that
+    /// are not valid UTF-8 as `\xNN`, a backslash doubled), so that binary input never reaches a
+    /// terminal or summary.json raw.
     public let text: String
 
     public init(path: String, line: Int, reason: String, bytes: Span<UInt8>) {
@@ -21,7 +23,7 @@ public struct MalformedRecord: Sendable, Hashable {
         let count = min(bytes.count, Self.sampleLength)
         kept.reserveCapacity(count)
         for i in 0..<count { kept.append(bytes[i]) }
-        text = String(decoding: kept, as: UTF8.self) + (bytes.count > count ? "…" : "")
+        text = SampleEscaping.escape(kept) + (bytes.count > count ? "…" : "")
     }
 
     /// The same sample, placed in its file.

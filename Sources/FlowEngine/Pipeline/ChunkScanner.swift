@@ -197,6 +197,10 @@ struct ChunkScanner {
     @inline(__always)
     private mutating func judge(_ bytes: Span<UInt8>, _ line: Range<Int>, number: Int) {
         aggregate.records.dataLines += 1
+        if line.count > LineLimit.bytes {
+            malformed(bytes, line, number, LineLimit.reason)
+            return
+        }
         switch RecordReader.read(bytes, fields, layout: format.detected.layout) {
         case .ok(let record): countOK(record)
         case .nodata: aggregate.records.nodata += 1

@@ -3,7 +3,9 @@ import FlowIO
 /// Reads a byte stream (a gzip stream, or standard input) as successive blocks of whole lines, in
 /// one reusable buffer: the partial line at the end of a block is carried to the front of the next.
 /// The block rule is the chunk rule of `ChunkPlan`: a block ends just after a newline, or at the end
-/// of the data; a line longer than the buffer grows the buffer.
+/// of the data; a line longer than the buffer grows the buffer, up to `LineLimit`: of a longer line
+/// only the first `LineLimit.bytes + 1` bytes are kept (the scanner counts it as malformed), so
+/// memory stays bounded whatever the stream holds.
 struct LineBlockReader {
     enum Stream {
         case gzip(GzipReader)
@@ -61,8 +63,41 @@ struct LineBlockReader {
                 blockEnd = filled
                 return 0..<filled
             }
-            // A line longer than the buffer: grow and read on.
-            buffer += [UInt8](repeating: 0, count: buffer.count)
+            if filled > LineLimit.bytes {
+                // The buffer holds one line longer than the limit: keep its first limit + 1 bytes
+                // (enough for the scanner to judge it "line longer than ..."), drop the rest up
+                // to its newline.
+                try skipRestOfLine()
+                continue
+            }
+            // A line longer than the buffer, still within the limit: grow and read on.
+            buffer += [UInt8](repeating: 0, count: min(buffer.count, LineLimit.bytes + (64 << 10) - buffer.count))
+        }
+    }
+
+    /// Reads on past the first `LineLimit.bytes + 1` bytes of the buffer's one line, discarding,
+    /// until its newline (moved, with what follows it, to just after the kept bytes) or the end.
+    private mutating func skipRestOfLine() throws(FileSystemError) {
+        let kept = LineLimit.bytes + 1
+        filled = kept
+        if buffer.count < kept + (64 << 10) { buffer += [UInt8](repeating: 0, count: kept + (64 << 10) - buffer.count) }
+        while true {
+            let n: Int
+            switch stream {
+            case .gzip(let reader): n = try reader.read(into: &buffer, from: kept)
+            case .descriptor(let fd, let name): n = try FileReading.read(fileDescriptor: fd, name: name, into: &buffer, from: kept)
+            }
+            bytesRead += n
+            if n == 0 {
+                ended = true
+                return
+            }
+            if let newline = buffer[kept..<(kept + n)].firstIndex(of: 0x0A) {
+                let rest = kept + n - newline
+                buffer.withUnsafeMutableBufferPointer { b in (b.baseAddress! + kept).update(from: b.baseAddress! + newline, count: rest) }
+                filled = kept + rest
+                return
+            }
         }
     }
 

@@ -101,6 +101,7 @@ struct MergeState {
         }
         outcomes[result.file].lines += result.lineCount
         outcomes[result.file].malformed += partial.records.malformed
+        outcomes[result.file].records += partial.records.ok + partial.records.nodata + partial.records.skipdata
         if !result.absoluteLines {
             if lineCounts[result.file].count <= result.ordinal {
                 lineCounts[result.file] += repeatElement(0, count: result.ordinal + 1 - lineCounts[result.file].count)

@@ -78,7 +78,8 @@ public enum SummarizeJob {
         case .buffer(let file, let ordinal, let bytes, let format):
             var scanner = ChunkScanner(index: index, keys: keys, format: format)
             scanner.scan(bytes.span)
-            var result = ItemResult(file: file, ordinal: ordinal, bytes: 0, scanner: scanner)
+            // bytes: what the block covered, so that progress from a stream counts up.
+            var result = ItemResult(file: file, ordinal: ordinal, bytes: bytes.count, scanner: scanner)
             result.textBytes = bytes.count
             return result
         case .gzip(let file, let mapped):

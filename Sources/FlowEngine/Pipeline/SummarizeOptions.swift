@@ -56,11 +56,18 @@ public struct InputOutcome: Sendable, Equatable {
     /// Lines read (after decompression), header and blank lines included.
     public var lines: Int
     public var malformed: Int
+    /// Records read (OK, NODATA and SKIPDATA): with `malformed`, tells a file that is not a flow
+    /// log (data lines, none of them a record).
+    public var records = 0
     /// Why the input could not be read, or read to its end.
     public var failure: InputFailure?
     /// For a file that grew while it was read: its size at the end. Only the `bytes` it had when
     /// the run opened it were counted.
     public var grewTo: Int?
+
+    /// Whether this input is not a flow log: it has data lines and none of them is a record (every
+    /// one is malformed). A file of blank lines, or an empty one, is not judged.
+    public var isNotAFlowLog: Bool { failure == nil && malformed > 0 && records == 0 }
 }
 
 /// An input that could not be read.

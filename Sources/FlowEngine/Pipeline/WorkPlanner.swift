@@ -10,8 +10,9 @@ struct WorkPlanner {
     private var next = 0
     /// The plain file being cut into chunks, one at a time (see `ChunkPlan.next`).
     private var current: (file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int)?
-    /// Standard input, while it is being read.
-    private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int)?
+    /// Standard input or a named pipe, while it is being read; `fd` is closed at its end unless it
+    /// is standard input.
+    private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int, fd: Int32, name: String)?
     /// Total bytes of the regular files, for progress.
     let bytesTotal: Int
 
@@ -53,8 +54,9 @@ struct WorkPlanner {
                 if mapped.count == 0 { state.plannedAll(chunking.file) }
                 current = nil
             }
-            if standardInput != nil {
+            if let input = standardInput {
                 if let item = nextStandardInputBlock(&state) { return item }
+                if input.fd != 0 { InputKinds.close(input.fd) }
                 standardInput = nil
             }
             guard next < sources.count else { return nil }
@@ -63,9 +65,22 @@ struct WorkPlanner {
             if options.failFast && state.hasFailure { return nil }
             switch sources[file] {
             case .file(let path):
-                if let item = open(path, file, &state) { return item }
+                switch InputKinds.special(path) {
+                case .stream?:
+                    // A named pipe or a process substitution (`<(zcat x.gz)`): read like standard input.
+                    do {
+                        startStream(file, fd: try InputKinds.openStream(path), name: path, &state)
+                    } catch {
+                        state.fail(file, InputFailure(kind: .cannotOpen, message: error.description))
+                    }
+                case .device?:
+                    // /dev/zero or /dev/urandom never end and hold no log: refused, not read.
+                    state.fail(file, InputFailure(kind: .cannotOpen, message: "cannot read \"\(path)\": a device, not a file or a pipe"))
+                case nil:
+                    if let item = open(path, file, &state) { return item }
+                }
             case .standardInput:
-                startStandardInput(file, &state)
+                startStream(file, fd: 0, name: "<stdin>", &state)
             }
         }
     }
@@ -127,6 +142,14 @@ struct WorkPlanner {
             }
             let (format, decided) = try result.get()
             if decided { return format }
+            // No line end within the line limit: the first line is over-long (counted malformed
+            // by the scanner); read the file with the default format or --fields rather than
+            // reading ever larger windows of it.
+            if end > LineLimit.bytes {
+                return InputFormat(
+                    detected: DetectedFormat(kind: .awsText, layout: options.fields ?? .defaultFormat, firstLineIsHeader: false),
+                    headerLine: nil)
+            }
             window *= 4
         }
     }
@@ -146,12 +169,12 @@ struct WorkPlanner {
         return nil
     }
 
-    private mutating func startStandardInput(_ file: Int, _ state: inout MergeState) {
+    private mutating func startStream(_ file: Int, fd: Int32, name: String, _ state: inout MergeState) {
         var prefix = [UInt8](repeating: 0, count: 2)
         var got = 0
         do {
             while got < 2 {
-                let n = try FileReading.read(fileDescriptor: 0, name: "<stdin>", into: &prefix, from: got)
+                let n = try FileReading.read(fileDescriptor: fd, name: name, into: &prefix, from: got)
                 if n == 0 { break }
                 got += n
             }
@@ -159,13 +182,14 @@ struct WorkPlanner {
             let stream: LineBlockReader.Stream
             if GzipReader.isGzip(prefix.span) {
                 state.outcomes[file].isGzip = true
-                stream = .gzip(try GzipReader(.descriptor(0, name: "<stdin>", prefix: prefix)))
+                stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix)))
                 prefix = []
             } else {
-                stream = .descriptor(0, name: "<stdin>")
+                stream = .descriptor(fd, name: name)
             }
-            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, prefix: prefix), nil, 0)
+            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, prefix: prefix), nil, 0, fd, name)
         } catch {
+            if fd != 0 { InputKinds.close(fd) }
             state.fail(file, InputFailure(reading: error))
             state.plannedAll(file)
         }
@@ -185,7 +209,7 @@ struct WorkPlanner {
                     input.format = try InputFormat.detect(in: input.reader.buffer.span.extracting(range), fields: options.fields)
                     state.outcomes[input.file].format = input.format?.detected.kind
                 } catch {
-                    state.fail(input.file, InputFailure(kind: .badHeader, message: "<stdin>: \(error)"))
+                    state.fail(input.file, InputFailure(kind: .badHeader, message: "\(input.name): \(error)"))
                     state.plannedAll(input.file)
                     return nil
                 }

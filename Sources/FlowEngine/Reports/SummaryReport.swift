@@ -144,9 +144,9 @@ public enum SummaryReport {
         let records = result.aggregate.records
         let totals = result.aggregate.totals
         var lines = [
-            "read \(result.inputs.count) input\(result.inputs.count == 1 ? "" : "s"), \(grouped(result.bytesRead)) bytes, \(grouped(records.dataLines)) records in \(fixed(result.elapsedSeconds, 2)) s",
+            "read \(counted(result.inputs.count, "input")), \(counted(result.bytesRead, "byte")), \(counted(records.dataLines, "record")) in \(fixed(result.elapsedSeconds, 2)) s",
             "records: \(grouped(records.ok)) OK, \(grouped(records.nodata)) NODATA, \(grouped(records.skipdata)) SKIPDATA, \(grouped(records.malformed)) malformed",
-            "totals:  \(grouped(totals.flows)) flows, \(grouped(totals.packets)) packets, \(grouped(totals.bytes)) bytes\(result.aggregate.totalsSaturated ? " (a sum reached 2^64 - 1 and stopped there: lower bounds)" : "")",
+            "totals:  \(counted(totals.flows, "flow")), \(counted(totals.packets, "packet")), \(counted(totals.bytes, "byte"))\(result.aggregate.totalsSaturated ? " (a sum reached 2^64 - 1 and stopped there: lower bounds)" : "")",
         ]
         for (side, title) in [("src", "top sources by bytes"), ("dst", "top destinations by bytes")] {
             let rows = services.filter { $0.side == side }.prefix(top)
@@ -156,7 +156,7 @@ public enum SummaryReport {
             let width = names.map(\.count).max() ?? 0
             for (name, row) in zip(names, rows) {
                 lines.append(
-                    "  \(name.padded(width))  \(grouped(row.bytes)) bytes, \(counted(row.flows, "flow"))")
+                    "  \(name.padded(width))  \(counted(row.bytes, "byte")), \(counted(row.flows, "flow"))")
             }
         }
         for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }

@@ -65,6 +65,22 @@ enum ReferenceSummarizer {
         ])
 
     /// Summarizes files read from disk (plain text only).
+    /// The sample escaping rule, restated per character: C0 and C1 controls and DEL become `\xNN`
+    /// for each of their UTF-8 bytes, a backslash is doubled, everything else is kept.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" {
+                out += "\\\\"
+            } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                for byte in String(scalar).utf8 { out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     static func summarize(paths: [String], ranges: ReferenceRanges, fields: [String]? = nil) throws -> Output {
         let files = try paths.map { ($0, String(decoding: try Data(contentsOf: URL(fileURLWithPath: $0)), as: UTF8.self)) }
         return summarize(files: files, ranges: ranges, fields: fields)
@@ -88,7 +104,7 @@ enum ReferenceSummarizer {
                     malformed += 1
                     out.counts.malformed += 1
                     if malformed <= 10 {
-                        let kept = String(decoding: Array(line.utf8.prefix(200)), as: UTF8.self)
+                        let kept = Self.escaped(String(decoding: Array(line.utf8.prefix(200)), as: UTF8.self))
                         out.samples.append(
                             Sample(path: name, line: offset + 1, fault: fault, text: kept, truncated: line.utf8.count > 200))
                     }

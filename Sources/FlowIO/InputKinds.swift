@@ -1,0 +1,44 @@
+import Glibc
+
+/// What the command line needs to know about an input path beyond `FileReading.kind`: which file
+/// it is (to read a file given twice only once), and whether it is a stream (a named pipe, a
+/// socket, a process substitution such as `<(zcat x.gz)`) or a device.
+public enum InputKinds {
+    /// A file's identity: the device and inode `stat(2)` reports, after following links.
+    public struct Identity: Hashable, Sendable {
+        public let device: UInt64
+        public let inode: UInt64
+    }
+
+    /// The identity of the file at `path`, or nil when it cannot be stat'ed.
+    public static func identity(of path: String) -> Identity? {
+        guard let info = Syscall.fileStatus(path) else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// How an input that is neither a regular file nor a directory is read.
+    public enum Special: Sendable, Equatable {
+        /// A FIFO or a socket: read with read(2) to its end, like standard input.
+        case stream
+        /// A character or block device (`/dev/zero`, a disk): refused, since a device may never
+        /// end and is no log file.
+        case device
+    }
+
+    /// nil for regular files, directories and missing paths.
+    public static func special(_ path: String) -> Special? {
+        guard let info = Syscall.fileStatus(path) else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO, S_IFSOCK: return .stream
+        case S_IFCHR, S_IFBLK: return .device
+        default: return nil
+        }
+    }
+
+    /// Opens a stream input for reading.
+    public static func openStream(_ path: String) throws(FileSystemError) -> Int32 {
+        try Syscall.open(path, O_RDONLY)
+    }
+
+    public static func close(_ fd: Int32) { Syscall.close(fd) }
+}
