@@ -224,6 +224,38 @@ struct InputMistakeTests {
         }
     }
 
+    /// A plain file whose first line is 300 MB of `x`, then the good file: mapped and read with
+    /// `pread`, under a 128 MiB limit on the process's private memory (`ulimit -d`). The chunk plan
+    /// cuts inside the line, so no chunk holds more than the chunk size plus the line limit, and an
+    /// over-long line is judged before any test that reads it whole; before, the line was one chunk
+    /// (`pread`: a 300 MB buffer) and the header test copied it byte by byte (mapped), and both runs
+    /// were killed by the limit.
+    @Test("a 300 MB line in a plain file: one malformed line, the rest counted, in bounded memory", arguments: [false, true])
+    func overLongLineInAFile(_ pread: Bool) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = "\(directory)/long.log"
+            try Fixtures.write([], to: path)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let block = Data(repeating: UInt8(ascii: "x"), count: 1_000_000)
+            for _ in 0..<300 { try handle.write(contentsOf: block) }
+            try handle.write(contentsOf: [0x0A] + (try Fixtures.read(Self.good)))
+            try handle.close()
+            let mode = pread ? " --no-mmap" : ""
+            let result = try await Vpcflow.shell(
+                "ulimit -d 131072 && exec \"$BIN\" summarize --quiet\(mode) --ranges \(Fixtures.exampleRanges) --output '\(directory)/out' '\(path)'",
+                timeout: .seconds(180))
+            #expect(result.exited(0), "\(result)")
+            guard result.exited(0) else { return }
+            let records = try Self.records("\(directory)/out")
+            #expect(records["ok"] as? Int == Self.goodOK)
+            #expect(records["malformed"] as? Int == 2)  // the long line, and the header that follows it
+            let samples = try JSON.objects(try SummarizeCLITests.summary("\(directory)/out"), "malformed_samples")
+            #expect(samples.map { $0["line"] as? Int } == [1, 2])
+            #expect(samples.first?["reason"] as? String == "line longer than 1048576 bytes")
+            #expect(try Fixtures.read("\(directory)/out/services.csv") == Fixtures.read(Self.goodServices))
+        }
+    }
+
     @Test("devices are refused and named, the other inputs reported", arguments: ["/dev/zero", "/dev/urandom"])
     func device(_ device: String) async throws {
         try await withTemporaryDirectory { directory in

@@ -55,7 +55,8 @@ public enum LineScanning {
                     return false
                 }
             }
-            if !sawKnown {
+            // No field name is longer than 64 bytes: a longer token is not looked up.
+            if !sawKnown && high - low <= 64 {
                 var name: [UInt8] = []
                 for j in low..<high { name.append(line[j]) }
                 sawKnown = FlowField.isKnown(String(decoding: name, as: UTF8.self))

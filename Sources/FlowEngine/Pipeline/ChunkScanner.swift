@@ -29,16 +29,48 @@ struct ChunkScanner {
     private var pending = PendingRecords()
 
 
-    init(index: PrefixIndex, keys: ServiceKeys, format: InputFormat) {
+    /// The longest line read as a line (`LineLimit`).
+    let lineLimit: Int
+
+    init(index: PrefixIndex, keys: ServiceKeys, format: InputFormat, lineLimit: Int = LineLimit.bytes) {
         self.index = index
         self.keys = keys
         self.format = format
+        self.lineLimit = lineLimit
         aggregate = .empty(classCount: index.classCount)
     }
 
     /// Counts every line of `bytes`.
-    /// - Precondition: `bytes` holds whole lines (see `ChunkPlan`).
-    mutating func scan(_ bytes: Span<UInt8>) {
+    /// - Precondition: `bytes` holds whole lines (see `ChunkPlan`), except where the chunk plan cut
+    ///   inside an over-long line.
+    /// - Parameters:
+    ///   - startsInsideLine: the bytes up to the first newline are the rest of an over-long line
+    ///     that the chunk before judged: not a line of this chunk.
+    ///   - endsInsideLine: the bytes after the last newline are the start of an over-long line that
+    ///     the chunks after skip: one malformed line of this chunk.
+    mutating func scan(_ bytes: Span<UInt8>, startsInsideLine: Bool = false, endsInsideLine: Bool = false) {
+        guard startsInsideLine || endsInsideLine else { return scanLines(bytes) }
+        var first = 0
+        if startsInsideLine {
+            while first < bytes.count, bytes[first] != 0x0A { first += 1 }
+            guard first < bytes.count else { return }  // all of it inside the line
+            first += 1
+        }
+        var last = bytes.count
+        if endsInsideLine {
+            last -= 1
+            while last >= first, bytes[last] != 0x0A { last -= 1 }
+            last += 1
+        }
+        scanLines(bytes.extracting(first..<last))
+        if endsInsideLine {
+            lineCount += 1
+            aggregate.records.dataLines += 1
+            malformed(bytes, last..<bytes.count, lineCount, LineLimit.reason(lineLimit))
+        }
+    }
+
+    private mutating func scanLines(_ bytes: Span<UInt8>) {
         defer { pending.flush(into: &aggregate, index: index, keys: keys) }
         if format.detected.layout.separator == .spaces {
             scanSpaceSeparated(bytes)
@@ -173,6 +205,13 @@ struct ChunkScanner {
 
     /// The general path for one line: blank, header, or a record split by the layout.
     private mutating func consume(_ bytes: Span<UInt8>, _ range: Range<Int>, number: Int) {
+        if range.count > lineLimit {
+            // Over-long whatever it holds (the rule in `LineLimit`); judged before any other test,
+            // which would each read the whole line.
+            aggregate.records.dataLines += 1
+            malformed(bytes, range, number, LineLimit.reason(lineLimit))
+            return
+        }
         let line = bytes.extracting(range)
         if LineScanning.isBlank(line) {
             aggregate.records.blank += 1
@@ -197,8 +236,8 @@ struct ChunkScanner {
     @inline(__always)
     private mutating func judge(_ bytes: Span<UInt8>, _ line: Range<Int>, number: Int) {
         aggregate.records.dataLines += 1
-        if line.count > LineLimit.bytes {
-            malformed(bytes, line, number, LineLimit.reason)
+        if line.count > lineLimit {
+            malformed(bytes, line, number, LineLimit.reason(lineLimit))
             return
         }
         switch RecordReader.read(bytes, fields, layout: format.detected.layout) {

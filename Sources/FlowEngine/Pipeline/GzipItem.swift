@@ -11,8 +11,8 @@ enum GzipItem {
         } catch {
             return ItemResult(file: file, ordinal: 0, bytes: mapped.count, failure: InputFailure(reading: error))
         }
-        var blocks = LineBlockReader(.gzip(reader), blockSize: options.gzipBlockSize)
-        var scanner = ChunkScanner(index: index, keys: keys, format: .blankOnly)
+        var blocks = LineBlockReader(.gzip(reader), blockSize: options.gzipBlockSize, lineLimit: options.lineLimit)
+        var scanner = ChunkScanner(index: index, keys: keys, format: .blankOnly, lineLimit: options.lineLimit)
         var detected: InputFormat?
         var failure: InputFailure?
         do {
@@ -20,7 +20,8 @@ enum GzipItem {
                 if Interrupt.isRequested { break }
                 if detected == nil {
                     do {
-                        detected = try InputFormat.detect(in: blocks.buffer.span.extracting(range), fields: options.fields)
+                        detected = try InputFormat.detect(
+                            in: blocks.buffer.span.extracting(range), fields: options.fields, lineLimit: options.lineLimit)
                     } catch {
                         failure = InputFailure(kind: .badHeader, message: "\(mapped.path): \(error)")
                         break

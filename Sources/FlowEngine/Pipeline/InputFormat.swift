@@ -18,19 +18,30 @@ public struct InputFormat: Sendable, Equatable {
     static let blankOnly = InputFormat(
         detected: DetectedFormat(kind: .awsText, layout: .defaultFormat, firstLineIsHeader: false), headerLine: nil)
 
+    /// The format of an input whose first non-blank line is longer than the line limit: the default
+    /// one, or `--fields`'s.
+    static func forOverLongFirstLine(fields: RecordLayout?) -> InputFormat {
+        InputFormat(
+            detected: DetectedFormat(kind: .awsText, layout: fields ?? .defaultFormat, firstLineIsHeader: false), headerLine: nil)
+    }
+
     /// Detects the format from the first non-blank line of `bytes` (nil when there is none yet).
     ///
     /// - Returns: the format and the byte offset just past the header line (0 without header).
     /// - Throws: `LayoutError` for a header without the address fields.
-    static func detect(in bytes: Span<UInt8>, fields: RecordLayout?) throws(LayoutError) -> InputFormat? {
-        var found: (range: Range<Int>, isLast: Bool)?
+    static func detect(in bytes: Span<UInt8>, fields: RecordLayout?, lineLimit: Int = LineLimit.bytes) throws(LayoutError)
+        -> InputFormat?
+    {
+        var found: Range<Int>?
         LineScanning.forEachLine(in: bytes) { _, range in
-            if LineScanning.isBlank(bytes.extracting(range)) { return true }
-            found = (range, false)
+            if range.count <= lineLimit, LineScanning.isBlank(bytes.extracting(range)) { return true }
+            found = range
             return false
         }
         guard let found else { return nil }
-        let line = bytes.extracting(found.range)
+        // An over-long line is malformed whatever it holds (`LineLimit`), so it is no header either.
+        if found.count > lineLimit { return forOverLongFirstLine(fields: fields) }
+        let line = bytes.extracting(found)
         let detected = try DetectedFormat.detect(firstLine: line, fields: fields)
         var header: [UInt8]?
         if detected.firstLineIsHeader {

@@ -3,8 +3,8 @@ import FlowIO
 /// Reads a byte stream (a gzip stream, or standard input) as successive blocks of whole lines, in
 /// one reusable buffer: the partial line at the end of a block is carried to the front of the next.
 /// The block rule is the chunk rule of `ChunkPlan`: a block ends just after a newline, or at the end
-/// of the data; a line longer than the buffer grows the buffer, up to `LineLimit`: of a longer line
-/// only the first `LineLimit.bytes + 1` bytes are kept (the scanner counts it as malformed), so
+/// of the data; a line longer than the buffer grows the buffer, up to the line limit (`LineLimit`): of
+/// a longer line only the first `lineLimit + 1` bytes are kept (the scanner counts it as malformed), so
 /// memory stays bounded whatever the stream holds.
 struct LineBlockReader {
     enum Stream {
@@ -13,6 +13,7 @@ struct LineBlockReader {
     }
 
     private let stream: Stream
+    private let lineLimit: Int
     private(set) var buffer: [UInt8]
     private var filled: Int
     private var blockEnd = 0
@@ -23,8 +24,9 @@ struct LineBlockReader {
     /// - Parameters:
     ///   - blockSize: the buffer's initial size.
     ///   - prefix: bytes already read from the stream (sniffed), delivered first.
-    init(_ stream: Stream, blockSize: Int, prefix: [UInt8] = []) {
+    init(_ stream: Stream, blockSize: Int, lineLimit: Int = LineLimit.bytes, prefix: [UInt8] = []) {
         self.stream = stream
+        self.lineLimit = lineLimit
         buffer = [UInt8](repeating: 0, count: max(blockSize, prefix.count, 2))
         buffer.replaceSubrange(0..<prefix.count, with: prefix)
         filled = prefix.count
@@ -63,7 +65,7 @@ struct LineBlockReader {
                 blockEnd = filled
                 return 0..<filled
             }
-            if filled > LineLimit.bytes {
+            if filled > lineLimit {
                 // The buffer holds one line longer than the limit: keep its first limit + 1 bytes
                 // (enough for the scanner to judge it "line longer than ..."), drop the rest up
                 // to its newline.
@@ -71,14 +73,14 @@ struct LineBlockReader {
                 continue
             }
             // A line longer than the buffer, still within the limit: grow and read on.
-            buffer += [UInt8](repeating: 0, count: min(buffer.count, LineLimit.bytes + (64 << 10) - buffer.count))
+            buffer += [UInt8](repeating: 0, count: min(buffer.count, lineLimit + (64 << 10) - buffer.count))
         }
     }
 
-    /// Reads on past the first `LineLimit.bytes + 1` bytes of the buffer's one line, discarding,
+    /// Reads on past the first `lineLimit + 1` bytes of the buffer's one line, discarding,
     /// until its newline (moved, with what follows it, to just after the kept bytes) or the end.
     private mutating func skipRestOfLine() throws(FileSystemError) {
-        let kept = LineLimit.bytes + 1
+        let kept = lineLimit + 1
         filled = kept
         if buffer.count < kept + (64 << 10) { buffer += [UInt8](repeating: 0, count: kept + (64 << 10) - buffer.count) }
         while true {

@@ -64,10 +64,12 @@ public enum SummarizeJob {
     /// Counts one work item. Runs in a child task; touches nothing shared but the immutable index.
     static func process(_ item: WorkItem, index: PrefixIndex, keys: ServiceKeys, options: SummarizeOptions) -> ItemResult {
         switch item {
-        case .chunk(let file, let ordinal, let mapped, let range, let format):
-            var scanner = ChunkScanner(index: index, keys: keys, format: format)
+        case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
+            var scanner = ChunkScanner(index: index, keys: keys, format: format, lineLimit: options.lineLimit)
             do {
-                try mapped.withBytes(in: range) { scanner.scan($0) }
+                try mapped.withBytes(in: range) {
+                    scanner.scan($0, startsInsideLine: startsInsideLine, endsInsideLine: endsInsideLine)
+                }
             } catch {
                 return ItemResult(file: file, ordinal: ordinal, bytes: range.count, failure: InputFailure(reading: error))
             }
@@ -76,7 +78,7 @@ public enum SummarizeJob {
             result.textBytes = range.count
             return result
         case .buffer(let file, let ordinal, let bytes, let format):
-            var scanner = ChunkScanner(index: index, keys: keys, format: format)
+            var scanner = ChunkScanner(index: index, keys: keys, format: format, lineLimit: options.lineLimit)
             scanner.scan(bytes.span)
             // bytes: what the block covered, so that progress from a stream counts up.
             var result = ItemResult(file: file, ordinal: ordinal, bytes: bytes.count, scanner: scanner)
@@ -90,8 +92,9 @@ public enum SummarizeJob {
 
 /// One unit of work.
 enum WorkItem: Sendable {
-    /// A range of whole lines of a plain file.
-    case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat)
+    /// A range of whole lines of a plain file (at its ends, perhaps part of an over-long line:
+    /// `ChunkPlan`).
+    case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat, startsInsideLine: Bool, endsInsideLine: Bool)
     /// A block of whole lines read from standard input.
     case buffer(file: Int, ordinal: Int, [UInt8], InputFormat)
     /// A whole gzip file.

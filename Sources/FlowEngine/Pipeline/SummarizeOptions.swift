@@ -27,12 +27,16 @@ public struct SummarizeOptions: Sendable {
     public var allowMapping: Bool
     /// Decompressed block size for gzip inputs.
     public var gzipBlockSize: Int
+    /// The longest line read as a line (`LineLimit`): 1 MiB; at least `LineLimit.minimum`. Only tests
+    /// set it lower, to try over-long lines at every chunk size without megabytes of input.
+    public var lineLimit: Int
 
     public static let defaultChunkSize = 8 << 20
 
     public init(
         jobs: Int, chunkSize: Int = SummarizeOptions.defaultChunkSize, fields: RecordLayout? = nil,
-        failFast: Bool = false, allowMapping: Bool = true, gzipBlockSize: Int = 4 << 20
+        failFast: Bool = false, allowMapping: Bool = true, gzipBlockSize: Int = 4 << 20,
+        lineLimit: Int = LineLimit.bytes
     ) {
         self.jobs = max(1, jobs)
         self.chunkSize = max(1, chunkSize)
@@ -40,6 +44,7 @@ public struct SummarizeOptions: Sendable {
         self.failFast = failFast
         self.allowMapping = allowMapping
         self.gzipBlockSize = max(1, gzipBlockSize)
+        self.lineLimit = max(LineLimit.minimum, lineLimit)
     }
 }
 

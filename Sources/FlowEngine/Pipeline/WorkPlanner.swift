@@ -9,7 +9,8 @@ struct WorkPlanner {
     private let options: SummarizeOptions
     private var next = 0
     /// The plain file being cut into chunks, one at a time (see `ChunkPlan.next`).
-    private var current: (file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int)?
+    /// `insideLine`: the next chunk starts inside an over-long line (`ChunkPlan.Chunk.endsInsideLine`).
+    private var current: (file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int, insideLine: Bool)?
     /// Standard input or a named pipe, while it is being read; `fd` is closed at its end unless it
     /// is standard input.
     private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int, fd: Int32, name: String)?
@@ -31,21 +32,25 @@ struct WorkPlanner {
             if var chunking = current {
                 let mapped = chunking.mapped
                 if chunking.nextStart < mapped.count {
-                    let range: Range<Int>
+                    let chunk: ChunkPlan.Chunk
                     do {
-                        range = try ChunkPlan.next(from: chunking.nextStart, count: mapped.count, size: options.chunkSize) {
-                            (offset) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: offset)
-                        }
+                        chunk = try ChunkPlan.next(
+                            from: chunking.nextStart, count: mapped.count, size: options.chunkSize, lineLimit: options.lineLimit
+                        ) { (from, before) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: from, before: before) }
                     } catch {
                         state.fail(chunking.file, InputFailure(reading: error))
                         state.plannedAll(chunking.file)
                         current = nil
                         continue
                     }
-                    let item = WorkItem.chunk(file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format)
+                    let range = chunk.range
+                    let item = WorkItem.chunk(
+                        file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format,
+                        startsInsideLine: chunking.insideLine, endsInsideLine: chunk.endsInsideLine)
                     state.planned(chunking.file)
                     chunking.ordinal += 1
                     chunking.nextStart = range.upperBound
+                    chunking.insideLine = chunk.endsInsideLine
                     current = chunking
                     if range.upperBound == mapped.count { state.plannedAll(chunking.file) }
                     return item
@@ -101,11 +106,11 @@ struct WorkPlanner {
             }
             guard let format = try detectFormat(mapped, path) else {
                 // Nothing but blank lines: still counted (as blank lines) by one chunk.
-                current = (file, mapped, InputFormat.blankOnly, 0, 0)
+                current = (file, mapped, InputFormat.blankOnly, 0, 0, false)
                 return nil
             }
             state.outcomes[file].format = format.detected.kind
-            current = (file, mapped, format, 0, 0)
+            current = (file, mapped, format, 0, 0, false)
             return nil
         } catch let error as FileSystemError {
             let kind: InputFailure.Kind =
@@ -136,7 +141,8 @@ struct WorkPlanner {
                     var lastNewline = bytes.count - 1
                     while lastNewline >= 0 && bytes[lastNewline] != 0x0A { lastNewline -= 1 }
                     let complete = end == mapped.count ? bytes.count : lastNewline + 1
-                    let format = try InputFormat.detect(in: bytes.extracting(0..<complete), fields: options.fields)
+                    let format = try InputFormat.detect(
+                        in: bytes.extracting(0..<complete), fields: options.fields, lineLimit: options.lineLimit)
                     return (format, format != nil || end == mapped.count)
                 }
             }
@@ -145,20 +151,16 @@ struct WorkPlanner {
             // No line end within the line limit: the first line is over-long (counted malformed
             // by the scanner); read the file with the default format or --fields rather than
             // reading ever larger windows of it.
-            if end > LineLimit.bytes {
-                return InputFormat(
-                    detected: DetectedFormat(kind: .awsText, layout: options.fields ?? .defaultFormat, firstLineIsHeader: false),
-                    headerLine: nil)
-            }
+            if end > options.lineLimit { return InputFormat.forOverLongFirstLine(fields: options.fields) }
             window *= 4
         }
     }
 
-    /// The first newline at or after `offset`, reading 64 KiB windows.
-    private static func newline(in mapped: MappedFile, from offset: Int) throws(FileSystemError) -> Int? {
+    /// The first newline in `offset..<before`, reading 64 KiB windows.
+    private static func newline(in mapped: MappedFile, from offset: Int, before: Int) throws(FileSystemError) -> Int? {
         var start = offset
-        while start < mapped.count {
-            let end = min(start + (64 << 10), mapped.count)
+        while start < before {
+            let end = min(start + (64 << 10), before)
             let found = try mapped.withBytes(in: start..<end) { bytes -> Int? in
                 for i in 0..<bytes.count where bytes[i] == 0x0A { return start + i }
                 return nil
@@ -187,7 +189,7 @@ struct WorkPlanner {
             } else {
                 stream = .descriptor(fd, name: name)
             }
-            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, prefix: prefix), nil, 0, fd, name)
+            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, lineLimit: options.lineLimit, prefix: prefix), nil, 0, fd, name)
         } catch {
             if fd != 0 { InputKinds.close(fd) }
             state.fail(file, InputFailure(reading: error))
@@ -206,7 +208,8 @@ struct WorkPlanner {
             state.outcomes[input.file].bytes = input.reader.bytesRead
             if input.format == nil {
                 do {
-                    input.format = try InputFormat.detect(in: input.reader.buffer.span.extracting(range), fields: options.fields)
+                    input.format = try InputFormat.detect(
+                        in: input.reader.buffer.span.extracting(range), fields: options.fields, lineLimit: options.lineLimit)
                     state.outcomes[input.file].format = input.format?.detected.kind
                 } catch {
                     state.fail(input.file, InputFailure(kind: .badHeader, message: "\(input.name): \(error)"))

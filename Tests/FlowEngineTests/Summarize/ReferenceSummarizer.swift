@@ -9,11 +9,16 @@ import Foundation
 /// Rules (the issue's, restated): the first non-blank line decides the format (a comma: CSV; else
 /// AWS text, whose first line is a header when it is made of field names); repeated headers and
 /// blank lines are not data lines; `-` is missing; NODATA/SKIPDATA are counted, not aggregated;
-/// malformed lines are counted per file and the first 10 sampled.
+/// malformed lines are counted per file and the first 10 sampled; a line of more than `lineLimit`
+/// bytes (1 MiB unless a test says less) is malformed whatever it holds, and when it is the first
+/// non-blank line the file is read with the default fields (or `fields`).
 enum ReferenceSummarizer {
     /// Why a line is malformed; `keyword` is what the engine's reason must mention.
     enum Fault: String, Sendable, CaseIterable {
         case fieldCount = "fields", srcaddr, dstaddr, packets, bytes, start, end, action, logStatus = "log-status"
+        case overLong = "line longer than"
+        /// AWS text: a line of field names that is not the file's own header.
+        case otherHeader = "a header line different"
         var keyword: String { rawValue }
     }
 
@@ -81,15 +86,17 @@ enum ReferenceSummarizer {
         return out
     }
 
-    static func summarize(paths: [String], ranges: ReferenceRanges, fields: [String]? = nil) throws -> Output {
+    static func summarize(paths: [String], ranges: ReferenceRanges, fields: [String]? = nil, lineLimit: Int = 1 << 20) throws
+        -> Output
+    {
         let files = try paths.map { ($0, String(decoding: try Data(contentsOf: URL(fileURLWithPath: $0)), as: UTF8.self)) }
-        return summarize(files: files, ranges: ranges, fields: fields)
+        return summarize(files: files, ranges: ranges, fields: fields, lineLimit: lineLimit)
     }
 
     /// Summarizes `(name, text)` inputs in order.
-    static func summarize(files: [(name: String, text: String)], ranges: ReferenceRanges, fields: [String]? = nil)
-        -> Output
-    {
+    static func summarize(
+        files: [(name: String, text: String)], ranges: ReferenceRanges, fields: [String]? = nil, lineLimit: Int = 1 << 20
+    ) -> Output {
         var out = Output()
         var counters = Counters()
         for (name, text) in files {
@@ -100,7 +107,7 @@ enum ReferenceSummarizer {
             var state = FileState()
             var malformed = 0
             for (offset, line) in lines.enumerated() {
-                if let fault = readLine(line, &state, fields, &out.counts, &counters, ranges) {
+                if let fault = readLine(line, &state, fields, lineLimit, &out.counts, &counters, ranges) {
                     malformed += 1
                     out.counts.malformed += 1
                     if malformed <= 10 {
@@ -165,9 +172,19 @@ enum ReferenceSummarizer {
 
     /// Reads one line; returns the fault when it is malformed.
     private static func readLine(
-        _ line: String, _ state: inout FileState, _ fields: [String]?, _ counts: inout Counts,
+        _ line: String, _ state: inout FileState, _ fields: [String]?, _ lineLimit: Int, _ counts: inout Counts,
         _ counters: inout Counters, _ ranges: ReferenceRanges
     ) -> Fault? {
+        if line.utf8.count > lineLimit {
+            counts.dataLines += 1
+            if state.isCSV == nil {
+                state.isCSV = false
+                let names = fields ?? defaultFields
+                state.fieldCount = names.count
+                for (column, name) in names.enumerated() where state.columns[name] == nil { state.columns[name] = column }
+            }
+            return .overLong
+        }
         if line.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" }) {
             counts.blank += 1
             return nil
@@ -207,6 +224,7 @@ enum ReferenceSummarizer {
             return nil
         }
         counts.dataLines += 1
+        if !state.isCSV!, isHeader(fields) { return .otherHeader }
         return record(fields, state, &counts, &counters, ranges)
     }
 
