@@ -43,7 +43,10 @@ public func fuzzLabels(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     index.checkInvariants()
     let first = set.entries.count - labels.count
     for (i, entry) in labels.enumerated().prefix(256) {
-        for address in [entry.prefix.first, entry.prefix.last] where !index.matchSet(of: address).contains(UInt32(first + i)) {
+        // An IPv4-mapped address (::ffff:0:0/96) is looked up as its IPv4 address (`IPAddress.unmappingIPv4`),
+        // so an IPv6 prefix that covers one does not match it: by design, not a finding.
+        for address in [entry.prefix.first, entry.prefix.last]
+        where address.unmappingIPv4 == address && !index.matchSet(of: address).contains(UInt32(first + i)) {
             disagreement("label \(i) (\(entry.prefix)) is not in the match set of \(address)", input)
         }
     }

@@ -64,6 +64,30 @@ struct FuzzRegressionTests {
         #expect(small.bytes == large.bytes, "1-byte reads gave \(small.bytes.count) bytes, 64 KiB reads \(large.bytes.count)")
     }
 
+    /// F5 (`chunk`, long run): the fast path's fixed-length field test or-ed the separator bit of its
+    /// tail word with the top byte of the field's first word, the same bit, so a tab at offset 7 of
+    /// the 21-byte interface-id (where the tail word does not reach back to it) passed as a field
+    /// byte: the line was counted OK with 14 fields where the exact path splits it into 15
+    /// (malformed). The other offsets are the neighbouring cases, which the tail word did catch.
+    /// Each line is followed by records, so that it takes the fast path (a chunk's last 264 bytes
+    /// take the exact one).
+    @Test("a tab inside a field the fast path skips is a separator there too", arguments: [
+        ("account-id", 7), ("interface-id", 7), ("interface-id", 15), ("interface-id", 20), ("interface-id", 4),
+    ])
+    func tabInsideSkippedField(_ field: String, _ offset: Int) throws {
+        let index = PrefixIndex(try TestSupport.exampleRanges())
+        let good = "2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK"
+        var line = Array(good.utf8)
+        line[(field == "account-id" ? 2 : 15) + offset] = 0x09
+        // A tab at the field's last byte, before its space, only doubles the separator: still a record.
+        let isRecord = field == "interface-id" && offset == 20
+        let text = line + Array("\n\(good)\n\(good)\n\(good)\n".utf8)
+        let counted = SummarizeJob.countOnThisThread(text.span, index: index)
+        let aggregate = try #require(counted)
+        #expect(aggregate.records.ok == (isRecord ? 4 : 3), "\(field), tab at \(offset)")
+        #expect(aggregate.records.malformed == (isRecord ? 0 : 1), "\(field), tab at \(offset)")
+    }
+
     /// Every byte a `GzipReader` yields from `bytes` in memory, reading into `bufferSize` bytes at a
     /// time, and whether it ended with an error.
     static func readAll(_ bytes: [UInt8], bufferSize: Int) -> (bytes: [UInt8], failed: Bool) {

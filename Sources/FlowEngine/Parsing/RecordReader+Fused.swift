@@ -184,7 +184,10 @@ extension RecordReader {
         let shift = UInt64(8 &* max(0, 7 &- length))  // a field shorter than seven bytes: its word moved up
         let tail = w.word(at: max(p, p &+ length &- 7)) &<< shift
         let tailBelow = SWAR.bytesBelow0x21(tail) & (SWAR.highBits &<< shift)
-        return first | second | tailBelow == 0x80 << 56 && tail >> 56 == 0x20
+        // The whole words' top byte is a field byte, the tail word's top byte the one after the
+        // field, at the same bit: so the tail's separator bit is cleared before the three are
+        // or-ed (or-ing it in, as before, let a tab at offset 7 of a field of 15 or more bytes pass: F5).
+        return first | second | (tailBelow ^ 0x80 << 56) == 0 && tail >> 56 == 0x20
     }
 
     /// start or end of exactly ten digits followed by a space, in seconds; nil for anything else.
