@@ -7,7 +7,7 @@ public enum CommandLineTool {
 
     /// Every command, in the order the overview lists them.
     static let commands: [CommandSpec] = [
-        SummarizeCommand.spec, ClassifyCommand.spec, RangesInfoCommand.spec, RangesLookupCommand.spec, RangesUpdateCommand.spec,
+        SummarizeCommand.spec, MergeCommand.spec, ClassifyCommand.spec, RangesInfoCommand.spec, RangesLookupCommand.spec, RangesUpdateCommand.spec,
         RangesDiffCommand.spec,
     ]
 
@@ -59,6 +59,7 @@ public enum CommandLineTool {
     {
         switch command.path {
         case SummarizeCommand.spec.path: return try await SummarizeCommand.run(arguments, &console)
+        case MergeCommand.spec.path: return try await MergeCommand.run(arguments, &console)
         case ClassifyCommand.spec.path: return try ClassifyCommand.run(arguments, &console)
         case RangesInfoCommand.spec.path: return try RangesInfoCommand.run(arguments, &console)
         case RangesLookupCommand.spec.path: return try RangesLookupCommand.run(arguments, &console)

@@ -16,6 +16,14 @@ enum SummarizeCommand {
     static let failFast = OptionSpec("fail-fast", help: "stop at the first input that cannot be read, and write nothing")
     static let quiet = OptionSpec("quiet", help: "no progress line and no summary on standard output")
     static let noMmap = OptionSpec("no-mmap", help: "read files with pread instead of memory-mapping them")
+    static let partial = OptionSpec(
+        "partial", value: "FILE",
+        help: "write one partial aggregate to FILE (- for standard output) instead of the reports, for 'vpcflow merge'")
+    static let filesFrom = OptionSpec(
+        "files-from", value: "FILE",
+        help: "read the inputs from FILE (- for standard input), one per line: PATH, or LOCAL<TAB>NAME to read LOCAL as NAME")
+    static let shard = OptionSpec(
+        "shard", value: "I/N", help: "read only shard I of N of the inputs (0 <= I < N; every input is in exactly one shard)")
 
     static let spec = CommandSpec(
         path: ["summarize"],
@@ -33,13 +41,16 @@ enum SummarizeCommand {
             66 an input cannot be opened; 74 a read error, corrupt gzip, a file changed while read, or a
             report that cannot be written; 75 another run is writing to --output; 129, 130, 143 stopped by
             SIGHUP, SIGINT, SIGTERM (nothing written).
+            With --partial FILE, the counts are written as one partial aggregate instead of the reports (the
+            exit code is the same); 'vpcflow merge' turns partials into the reports one run would have written.
             """,
         options: [
             .ranges, .labels, attribution, jobs, chunkSize, .fields, output, maxMalformed, failFast, quiet, noMmap,
+            partial, filesFrom, shard,
         ],
         arguments: [
             ArgumentSpec(
-                name: "INPUT", help: "file, directory (every file below it), or - for standard input", minimum: 1,
+                name: "INPUT", help: "file, directory (every file below it), or - for standard input", minimum: 0,
                 maximum: nil)
         ])
 
@@ -57,6 +68,13 @@ enum SummarizeCommand {
             return size
         } ?? SummarizeOptions.defaultChunkSize
         let limit = try MalformedLimit(arguments.value(maxMalformed))
+        let partialPath = arguments.value(partial)
+        if let partialPath, partialPath.isEmpty {
+            throw CLIError.usage("--partial takes a file (or - for standard output), not \"\"", command: spec)
+        }
+        if partialPath != nil && arguments.value(output) != nil {
+            throw CLIError.usage("--partial and --output exclude each other: a partial is written instead of the reports", command: spec)
+        }
         let outputDirectory = arguments.value(output) ?? "./vpcflow-report"
         if outputDirectory == "-" || outputDirectory.isEmpty {
             throw CLIError.usage(
@@ -64,11 +82,20 @@ enum SummarizeCommand {
                 command: spec)
         }
         let fields = try FieldsOption.layout(arguments)
-        let expansion = try InputList.expandReporting(arguments.positionals, missingAreErrors: false)
-        let sources = expansion.sources.map { source in
-            switch source {
-            case .file(let path): InputSource.file(path)
-            case .standardInput: InputSource.standardInput
+        let shardPlan = try shardOption(arguments)
+        var inputs = try Inputs.gather(
+            arguments.positionals, filesFrom: arguments.value(filesFrom), allowEmpty: partialPath != nil, command: spec)
+        if partialPath == "-" && inputs.sources.contains(.standardInput) {
+            throw CLIError.usage("--partial - writes to standard output; it cannot be used with standard input ('-') as an input", command: spec)
+        }
+        var shardGroup: Partial.ShardGroup?
+        if let shardPlan {
+            let names = inputs.sources.map(\.name)
+            let keep = shardPlan.keeps(names)
+            inputs.sources = zip(inputs.sources, keep).filter(\.1).map(\.0)
+            if shardPlan.count > 1 {
+                shardGroup = Partial.ShardGroup(
+                    listDigest: ShardPlan.listDigest(names), count: shardPlan.count, held: [shardPlan.index])
             }
         }
         let index = try RangesResolver.index(arguments)
@@ -79,10 +106,52 @@ enum SummarizeCommand {
         // Stop signals are handled from here on: a stop before the reports leaves none behind.
         Interrupt.install()
         // The report folder is made ready first (created, proved writable, locked), so a bad
-        // --output fails now, not after a night's work.
-        let folder: OutputDirectory
+        // --output fails now, not after a night's work. A partial is one file, written atomically.
+        let folder: OutputDirectory? = partialPath == nil ? try openFolder(outputDirectory) : nil
+        // Everything that ends the run without reports removes the folders it made.
+        func writingNothing(_ error: CLIError) -> CLIError {
+            folder?.removeIfEmpty()
+            return error
+        }
+
+        for note in inputs.notes { console.diagnose("vpcflow: \(note)") }
+        let quietRun = arguments.flag("quiet")
+        var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
+        let result = await SummarizeJob.run(inputs.sources, index: index, options: options) { progressLine.update($0) }
+        progressLine.clear()
+
+        if result.interrupted || Interrupt.isRequested {
+            throw writingNothing(.stopped(partialPath == nil ? ": no reports written" : ": no partial written"))
+        }
+        if options.failFast, let first = result.failures.first {
+            for failure in result.failures { console.diagnose("vpcflow: \(failure.failure!.message)") }
+            throw writingNothing(
+                CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): nothing written"))
+        }
+        var counted = Partial(result, options: options.countingOptions, version: CommandLineTool.version)
+        counted.duplicates = inputs.duplicates.sorted()
+        counted.emptyDirectories = inputs.emptyDirectories.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        counted.shards = shardGroup.map { [$0] } ?? []
+
+        if let partialPath {
+            // A partial is data for a later merge: written whatever its inputs did, so that the merge
+            // reports them as one run would. The exit code is the one a report run would give.
+            ReportSet.diagnoseInputs(counted, &console)
+            try ReportSet.writePartial(counted, to: partialPath, &console)
+            return ReportSet.closing(counted, limit: limit, where: partialPath == "-" ? "the partial" : partialPath, &console)
+        }
+        let run = RunInfo(
+            version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode,
+            rangesFile: index.ranges.provenance.path, labelsFile: index.ranges.provenance.labelsPath,
+            elapsedSeconds: result.elapsedSeconds)
+        return try ReportSet.write(
+            counted, run: run, folder: folder!, outputDirectory: outputDirectory, quiet: quietRun, limit: limit, &console)
+    }
+
+    /// Creates, probes and locks the report folder.
+    static func openFolder(_ path: String) throws(CLIError) -> OutputDirectory {
         do {
-            folder = try OutputDirectory(outputDirectory)
+            return try OutputDirectory(path)
         } catch {
             switch error {
             case .busy(let path):
@@ -92,88 +161,16 @@ enum SummarizeCommand {
             case .io(let cause): throw CLIError.io(cause, isInput: false)
             }
         }
-        // Everything that ends the run without reports removes the folders it made.
-        func writingNothing(_ error: CLIError) -> CLIError {
-            folder.removeIfEmpty()
-            return error
-        }
+    }
 
-        for note in expansion.notes { console.diagnose("vpcflow: \(note)") }
-        let quietRun = arguments.flag("quiet")
-        var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
-        let result = await SummarizeJob.run(sources, index: index, options: options) { progressLine.update($0) }
-        progressLine.clear()
-
-        if result.interrupted || Interrupt.isRequested {
-            throw writingNothing(.stopped(": no reports written"))
+    /// `--shard I/N`.
+    static func shardOption(_ arguments: ParsedArguments) throws(CLIError) -> ShardPlan? {
+        guard let text = arguments.value(shard) else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 1_000_000, i >= 0, i < n else {
+            throw CLIError.usage("--shard: \"\(text)\" is not I/N with 0 <= I < N (for example 0/4)", command: spec)
         }
-        for failure in result.failures { console.diagnose("vpcflow: \(failure.failure!.message)") }
-        for input in result.inputs {
-            guard let size = input.grewTo else { continue }
-            console.diagnose(
-                "vpcflow: note: \(input.source.name) grew from \(input.bytes) to \(size) bytes while it was read; the first \(input.bytes) were counted")
-        }
-        if options.failFast, let first = result.failures.first {
-            throw writingNothing(
-                CLIError(exitCode: exitCode(first.failure!.kind), message: "stopped at the first unreadable input (--fail-fast): no reports written"))
-        }
-
-        let notFlowLogs = result.inputs.filter(\.isNotAFlowLog)
-        for input in notFlowLogs {
-            let lines = input.malformed == 1 ? "its one data line is not a record" : "none of its \(input.malformed) data lines is a record"
-            console.diagnose("vpcflow: \(input.source.name): not a flow log: \(lines)")
-        }
-        // When no input could be read and none gave a record, an empty report set would look like a
-        // quiet night: write none, and exit with the inputs' error.
-        if !result.inputs.isEmpty, result.inputs.allSatisfy({ ($0.failure != nil || $0.isNotAFlowLog) && $0.records == 0 }) {
-            console.diagnose("vpcflow: no input could be read as a flow log: no reports written")
-            folder.removeIfEmpty()
-            let codes = result.failures.map { exitCode($0.failure!.kind) }
-            return codes.contains(.ioError) ? .ioError : codes.contains(.noInput) ? .noInput : .dataError
-        }
-        let services = ServicesReport.rows(result, attribution: mode)
-        let run = RunInfo(version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode)
-        let reports = [
-            ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
-            ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(result))),
-            ("\(outputDirectory)/summary.json", JSONWriter.render(
-                SummaryInputNotes.add(to: SummaryReport.json(result, run: run), expansion, notFlowLogs: notFlowLogs.map(\.source.name)))),
-        ]
-        // A stop signal while the set is written is held until the last rename: the folder has the
-        // previous set or the new one, never a mixture.
-        do throws(FileSystemError) {
-            try Interrupt.whileWritingReports { () throws(FileSystemError) in try AtomicFile.write(reports) }
-        } catch {
-            throw writingNothing(CLIError.io(error, isInput: false))
-        }
-        if Interrupt.isRequested {
-            console.diagnose(
-                "vpcflow: \(Interrupt.received.map(Interrupt.name) ?? "a stop signal") arrived while the reports were written; they are complete")
-        }
-        if !quietRun {
-            try console.print(SummaryReport.text(result, services: services, outputDirectory: outputDirectory))
-        }
-        if result.aggregate.totalsSaturated {
-            console.diagnose(
-                "vpcflow: a sum of flows, packets or bytes reached 18446744073709551615 (2^64 - 1) and stopped there: such figures are lower bounds (summary.json: totals.saturated)")
-        }
-        let records = result.aggregate.records
-        if records.malformed > 0 {
-            console.diagnose("vpcflow: \(counted(records.malformed, "malformed line")) skipped, for example:")
-            for sample in result.samples.prefix(3) { console.diagnose("  \(sample.description)") }
-            console.diagnose("  (up to 10 per file in \(outputDirectory)/summary.json)")
-        }
-        // Severity order: an I/O error, an input that could not be opened, then data errors.
-        let kinds = result.failures.map { $0.failure!.kind }
-        if kinds.contains(.ioError) || kinds.contains(.changed) { return .ioError }
-        if kinds.contains(.cannotOpen) { return .noInput }
-        if !expansion.emptyDirectories.isEmpty { return .noInput }
-        if kinds.contains(.badHeader) || !notFlowLogs.isEmpty { return .dataError }
-        if limit.isExceeded(malformed: records.malformed, dataLines: records.dataLines) {
-            console.diagnose("vpcflow: \(counted(records.malformed, "malformed line")) exceed\(records.malformed == 1 ? "s" : "") --max-malformed \(limit)")
-            return .dataError
-        }
-        return .success
+        return ShardPlan(index: i, count: n)
     }
 
     /// Limits of --jobs and --chunk-size: beyond them a value is a mistake, not a wish.

@@ -43,7 +43,9 @@ enum InputList {
         try expandReporting(arguments, missingAreErrors: missingAreErrors).sources
     }
 
-    static func expandReporting(_ arguments: [String], missingAreErrors: Bool = true) throws(CLIError) -> Expansion {
+    static func expandReporting(_ arguments: [String], missingAreErrors: Bool = true, allowEmpty: Bool = false)
+        throws(CLIError) -> Expansion
+    {
         var expansion = Expansion()
         var seen: [InputKinds.Identity: String] = [:]
         func add(_ path: String) {
@@ -84,7 +86,7 @@ enum InputList {
                 add(argument)
             }
         }
-        if expansion.sources.isEmpty {
+        if expansion.sources.isEmpty && !allowEmpty {
             let places = expansion.emptyDirectories.map { "\"\($0)\"" }.joined(separator: ", ")
             throw CLIError(exitCode: .noInput, message: "no input files found in \(places) (hidden files are skipped)")
         }

@@ -26,6 +26,14 @@ public struct MalformedRecord: Sendable, Hashable {
         text = SampleEscaping.escape(kept) + (bytes.count > count ? "…" : "")
     }
 
+    /// A sample read back from a partial: `text` is already escaped.
+    init(path: String, line: Int, reason: String, text: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+        self.text = text
+    }
+
     /// The same sample, placed in its file.
     func located(path: String, line: Int) -> MalformedRecord {
         var copy = self

@@ -80,7 +80,9 @@ struct MergeState {
     }
     /// Records that an input could not be read (or read to its end).
     mutating func fail(_ file: Int, _ failure: InputFailure) {
-        if outcomes[file].failure == nil { outcomes[file].failure = failure }
+        if outcomes[file].failure == nil {
+            outcomes[file].failure = InputFailure(kind: failure.kind, message: sources[file].naming(failure.message))
+        }
         hasFailure = true
     }
 

@@ -3,13 +3,34 @@ import FlowIO
 /// One input of a run.
 public enum InputSource: Sendable, Hashable {
     case file(String)
+    /// A local file read under another logical name (`--files-from`'s `LOCAL<TAB>NAME`: an engine
+    /// that copied `s3://bucket/key` to a temporary file passes the URI as the name). Reports,
+    /// samples, error messages and partials say the name, never the local path.
+    case named(path: String, name: String)
     case standardInput
 
+    /// The logical name: what every report calls the input.
     public var name: String {
         switch self {
         case .file(let path): path
+        case .named(_, let name): name
         case .standardInput: "<stdin>"
         }
+    }
+
+    /// The local path to open; nil for standard input.
+    public var path: String? {
+        switch self {
+        case .file(let path), .named(let path, _): path
+        case .standardInput: nil
+        }
+    }
+
+    /// `message` with the local path replaced by the logical name, so that nothing a partial holds
+    /// depends on where a task spooled its file.
+    func naming(_ message: String) -> String {
+        guard case .named(let path, let name) = self, path != name, !path.isEmpty else { return message }
+        return message.replacing(path, with: name)
     }
 }
 
@@ -109,4 +130,16 @@ public struct ProgressSnapshot: Sendable {
     public let bytesDone: Int
     public let bytesTotal: Int
     public let elapsedSeconds: Double
+}
+
+extension SummarizeOptions {
+    /// The options that change a count, by name, as a partial records them (only those not at
+    /// their default): partials merge only when these agree. `--jobs`, `--chunk-size`, mmap or
+    /// pread and `--fail-fast` change no count of a completed run and are not here.
+    public var countingOptions: [String: String] {
+        var options: [String: String] = [:]
+        if let fields { options["fields"] = fields.fieldNames.joined(separator: " ") }
+        if lineLimit != LineLimit.bytes { options["line_limit"] = String(lineLimit) }
+        return options
+    }
 }

@@ -21,7 +21,7 @@ struct WorkPlanner {
         self.sources = sources
         self.options = options
         bytesTotal = sources.reduce(0) { total, source in
-            if case .file(let path) = source { return total + (FileReading.size(of: path) ?? 0) }
+            if let path = source.path { return total + (FileReading.size(of: path) ?? 0) }
             return total
         }
     }
@@ -69,12 +69,12 @@ struct WorkPlanner {
             next += 1
             if options.failFast && state.hasFailure { return nil }
             switch sources[file] {
-            case .file(let path):
+            case .file(let path), .named(let path, _):
                 switch InputKinds.special(path) {
                 case .stream?:
                     // A named pipe or a process substitution (`<(zcat x.gz)`): read like standard input.
                     do {
-                        startStream(file, fd: try InputKinds.openStream(path), name: path, &state)
+                        startStream(file, fd: try InputKinds.openStream(path), name: sources[file].name, &state)
                     } catch {
                         state.fail(file, InputFailure(kind: .cannotOpen, message: error.description))
                     }

@@ -23,43 +23,21 @@ public enum ServicesReport {
     public static let header = ["side", "region", "service", "flows", "packets", "bytes"]
 
     /// The rows, sorted by bytes (descending), then side, region, service.
-    public static func rows(_ result: SummarizeResult, attribution: AttributionMode) -> [ServiceRow] {
-        let aggregate = result.aggregate
-        var sums: [Int: [ServiceKeys.Name: (UInt64, UInt64, UInt64)]] = [0: [:], 1: [:]]
-        for side in 0..<2 {
-            for c in 0..<aggregate.classCount {
-                let (flows, packets, bytes) = aggregate.counters(side: side, class: c)
-                guard flows > 0 else { continue }
-                let addressClass = AddressClass(rawValue: UInt32(c))
-                let keys: [UInt32] =
-                    attribution == .primary
-                    ? [result.keys.primaryKey(addressClass)] : result.keys.allKeys(addressClass, in: result.index)
-                for key in keys {
-                    let name = result.keys.names[Int(key)]
-                    let old = sums[side]![name] ?? (0, 0, 0)
-                    // Saturating, as the counters are: a row at 2^64 - 1 is a lower bound, and
-                    // summary.json's totals.saturated says so.
-                    var stopped = false
-                    sums[side]![name] = (
-                        Saturating.add(old.0, flows, &stopped), Saturating.add(old.1, packets, &stopped),
-                        Saturating.add(old.2, bytes, &stopped)
-                    )
-                }
-            }
-        }
-        var rows: [ServiceRow] = []
-        for (side, label) in [(0, "src"), (1, "dst")] {
-            for (name, value) in sums[side]! {
-                rows.append(
-                    ServiceRow(
-                        side: label, region: name.region, service: name.service, flows: value.0, packets: value.1,
-                        bytes: value.2))
-            }
-        }
-        return rows.sorted {
+    public static func rows(_ partial: Partial, attribution: AttributionMode) -> [ServiceRow] {
+        let table = attribution == .primary ? partial.primary : partial.all
+        return table.map { key, value in
+            ServiceRow(
+                side: key.side == 0 ? "src" : "dst", region: key.region, service: key.service, flows: value.flows,
+                packets: value.packets, bytes: value.bytes)
+        }.sorted {
             if $0.bytes != $1.bytes { return $0.bytes > $1.bytes }
             return ($0.side, $0.region, $0.service) < ($1.side, $1.region, $1.service)
         }
+    }
+
+    /// The rows of a run (through its partial).
+    public static func rows(_ result: SummarizeResult, attribution: AttributionMode) -> [ServiceRow] {
+        rows(Partial(result, options: [:], version: ""), attribution: attribution)
     }
 
     public static func csv(_ rows: [ServiceRow]) -> [UInt8] {
@@ -91,24 +69,22 @@ public enum PathsReport {
     ]
 
     /// The rows, sorted by bytes (descending), then by the key columns in order.
-    public static func rows(_ result: SummarizeResult) -> [PathRow] {
-        var rows: [PathRow] = []
-        result.aggregate.paths.forEach { key, flows, packets, bytes in
-            let (s, d, a) = PathKey.split(key)
-            let source = result.keys.names[s]
-            let destination = result.keys.names[d]
-            rows.append(
-                PathRow(
-                    sourceRegion: source.region, sourceService: source.service, destinationRegion: destination.region,
-                    destinationService: destination.service, action: PathKey.actionNames[a], flows: flows,
-                    packets: packets, bytes: bytes))
-        }
-        return rows.sorted {
+    public static func rows(_ partial: Partial) -> [PathRow] {
+        partial.paths.map { key, value in
+            PathRow(
+                sourceRegion: key.sourceRegion, sourceService: key.sourceService,
+                destinationRegion: key.destinationRegion, destinationService: key.destinationService,
+                action: FlowEngine.PathKey.actionNames[Int(key.action)], flows: value.flows, packets: value.packets,
+                bytes: value.bytes)
+        }.sorted {
             if $0.bytes != $1.bytes { return $0.bytes > $1.bytes }
             return ($0.sourceRegion, $0.sourceService, $0.destinationRegion, $0.destinationService, $0.action)
                 < ($1.sourceRegion, $1.sourceService, $1.destinationRegion, $1.destinationService, $1.action)
         }
     }
+
+    /// The rows of a run (through its partial).
+    public static func rows(_ result: SummarizeResult) -> [PathRow] { rows(Partial(result, options: [:], version: "")) }
 
     public static func csv(_ rows: [PathRow]) -> [UInt8] {
         var writer = CSVWriter(header: header)

@@ -1,16 +1,42 @@
-/// How the run was made: the part of `summary.json` that may differ between runs of the same
-/// inputs (jobs, chunk size, time). Everything outside the `run` object is deterministic.
+/// How the report was made: the part of `summary.json` that may differ between runs of the same
+/// inputs (command, jobs, chunk size, time, the paths of the ranges and labels files as given).
+/// Everything outside the `run` object is deterministic, and is the same for `summarize` over a set
+/// of inputs and for `merge` over partials of any split of them.
 public struct RunInfo: Sendable {
     public var version: String
-    public var jobs: Int
-    public var chunkSize: Int
     public var attribution: AttributionMode
+    /// `summarize` or `merge`.
+    public var command: String
+    /// For summarize.
+    public var jobs: Int?
+    public var chunkSize: Int?
+    /// For merge: how many partials were merged.
+    public var partials: Int?
+    public var rangesFile: String?
+    public var labelsFile: String?
+    public var interrupted = false
+    public var elapsedSeconds: Double = 0
 
-    public init(version: String, jobs: Int, chunkSize: Int, attribution: AttributionMode) {
+    public init(
+        version: String, jobs: Int, chunkSize: Int, attribution: AttributionMode, rangesFile: String? = nil,
+        labelsFile: String? = nil, elapsedSeconds: Double = 0
+    ) {
         self.version = version
+        self.attribution = attribution
+        command = "summarize"
         self.jobs = jobs
         self.chunkSize = chunkSize
+        self.rangesFile = rangesFile
+        self.labelsFile = labelsFile
+        self.elapsedSeconds = elapsedSeconds
+    }
+
+    public init(version: String, mergedPartials: Int, attribution: AttributionMode, elapsedSeconds: Double) {
+        self.version = version
         self.attribution = attribution
+        command = "merge"
+        partials = mergedPartials
+        self.elapsedSeconds = elapsedSeconds
     }
 }
 
@@ -31,27 +57,32 @@ public enum ProvenanceJSON {
 
 /// `summary.json` and the short human summary.
 public enum SummaryReport {
-    /// Version of the summary.json layout; raised when a field changes meaning.
-    public static let formatVersion = 1
+    /// Version of the summary.json layout; raised when a field changes meaning. 2: input lists
+    /// sorted by name, the ranges block by content (sha256) with the paths moved into `run`.
+    public static let formatVersion = 2
 
     public static func json(_ result: SummarizeResult, run: RunInfo) -> JSONValue {
-        let records = result.aggregate.records
-        let totals = result.aggregate.totals
+        json(Partial(result, options: [:], version: run.version), run: run)
+    }
+
+    public static func json(_ partial: Partial, run: RunInfo) -> JSONValue {
+        let records = partial.records
+        let totals = partial.totals
         var formats: [String: Int] = [:]
-        for input in result.inputs { if let format = input.format { formats[format.rawValue, default: 0] += 1 } }
+        for input in partial.inputs { if let format = input.format { formats[format.rawValue, default: 0] += 1 } }
         let inputs: JSONValue = .object([
-            .init(key: "files", value: .int(result.inputs.count)),
-            .init(key: "bytes", value: .int(result.bytesRead)),
-            .init(key: "text_bytes", value: .int(result.inputs.reduce(0) { $0 + $1.textBytes })),
-            .init(key: "gzip_files", value: .int(result.inputs.count(where: \.isGzip))),
-            .init(key: "lines", value: .int(result.inputs.reduce(0) { $0 + $1.lines })),
+            .init(key: "files", value: .int(partial.inputs.count)),
+            .init(key: "bytes", value: .int(partial.bytesRead)),
+            .init(key: "text_bytes", value: .int(partial.inputs.reduce(0) { $0 + $1.textBytes })),
+            .init(key: "gzip_files", value: .int(partial.inputs.count(where: \.isGzip))),
+            .init(key: "lines", value: .int(partial.inputs.reduce(0) { $0 + $1.lines })),
             .init(key: "formats", value: .object(formats.keys.sorted().map { .init(key: $0, value: .int(formats[$0]!)) })),
             .init(
                 key: "failed",
                 value: .array(
-                    result.failures.map {
+                    partial.failures.map {
                         .object([
-                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "path", value: .string($0.name)),
                             .init(key: "kind", value: .string(kindName($0.failure!.kind))),
                             .init(key: "error", value: .string($0.failure!.message)),
                         ])
@@ -59,9 +90,9 @@ public enum SummaryReport {
             .init(
                 key: "grew_while_read",
                 value: .array(
-                    result.inputs.filter { $0.grewTo != nil }.map {
+                    partial.inputs.filter { $0.grewTo != nil }.map {
                         .object([
-                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "path", value: .string($0.name)),
                             .init(key: "bytes_counted", value: .int($0.bytes)),
                             .init(key: "bytes_at_end", value: .int($0.grewTo!)),
                         ])
@@ -69,13 +100,21 @@ public enum SummaryReport {
             .init(
                 key: "with_malformed",
                 value: .array(
-                    result.inputs.filter { $0.malformed > 0 }.map {
+                    partial.inputs.filter { $0.malformed > 0 }.map {
                         .object([
-                            .init(key: "path", value: .string($0.source.name)),
+                            .init(key: "path", value: .string($0.name)),
                             .init(key: "malformed", value: .int($0.malformed)),
                             .init(key: "lines", value: .int($0.lines)),
                         ])
                     })),
+            .init(
+                key: "duplicates",
+                value: .array(
+                    partial.duplicates.map {
+                        .object([.init(key: "path", value: .string($0.path)), .init(key: "same_as", value: .string($0.sameAs))])
+                    })),
+            .init(key: "empty_directories", value: .array(partial.emptyDirectories.map(JSONValue.string))),
+            .init(key: "not_flow_logs", value: .array(partial.inputs.filter(\.isNotAFlowLog).map { .string($0.name) })),
         ])
         let recordsValue: JSONValue = .object([
             .init(key: "data_lines", value: .int(records.dataLines)),
@@ -89,23 +128,38 @@ public enum SummaryReport {
             .init(key: "ok_with_missing_counters", value: .int(records.missingCounters)),
         ])
         let samples: JSONValue = .array(
-            result.samples.map {
+            partial.samples.map {
                 .object([
                     .init(key: "file", value: .string($0.path)), .init(key: "line", value: .int($0.line)),
                     .init(key: "reason", value: .string($0.reason)), .init(key: "text", value: .string($0.text)),
                 ])
             })
         var span: JSONValue = .null
-        if result.aggregate.firstStart != .max {
+        if partial.firstStart != .max {
             span = .object([
-                .init(key: "first_start", value: .int(result.aggregate.firstStart)),
-                .init(key: "last_end", value: .int(result.aggregate.lastEnd)),
-                .init(key: "first_start_utc", value: .string(utc(result.aggregate.firstStart))),
-                .init(key: "last_end_utc", value: .string(utc(result.aggregate.lastEnd))),
+                .init(key: "first_start", value: .int(partial.firstStart)),
+                .init(key: "last_end", value: .int(partial.lastEnd)),
+                .init(key: "first_start_utc", value: .string(utc(partial.firstStart))),
+                .init(key: "last_end_utc", value: .string(utc(partial.lastEnd))),
             ])
         }
-        let provenance = result.index.ranges.provenance
-        let seconds = max(result.elapsedSeconds, 1e-9)
+        let snapshot = partial.snapshot
+        let seconds = max(run.elapsedSeconds, 1e-9)
+        var runMembers: [JSONMember] = [
+            .init(key: "command", value: .string(run.command)),
+            .init(key: "vpcflow_version", value: .string(run.version)),
+        ]
+        if let jobs = run.jobs { runMembers.append(.init(key: "jobs", value: .int(jobs))) }
+        if let chunk = run.chunkSize { runMembers.append(.init(key: "chunk_size", value: .int(chunk))) }
+        if let partials = run.partials { runMembers.append(.init(key: "partials", value: .int(partials))) }
+        runMembers += [
+            .init(key: "ranges_file", value: run.rangesFile.map(JSONValue.string) ?? .null),
+            .init(key: "labels_file", value: run.labelsFile.map(JSONValue.string) ?? .null),
+            .init(key: "interrupted", value: .bool(run.interrupted)),
+            .init(key: "elapsed_seconds", value: .double((seconds * 1000).rounded() / 1000)),
+            .init(key: "mb_per_second", value: .double((Double(partial.bytesRead) / 1e6 / seconds * 10).rounded() / 10)),
+            .init(key: "records_per_second", value: .int(Int((Double(records.dataLines) / seconds).rounded()))),
+        ]
         return .object([
             .init(key: "summary_format", value: .int(formatVersion)),
             .init(key: "attribution", value: .string(run.attribution.rawValue)),
@@ -119,34 +173,34 @@ public enum SummaryReport {
                     .init(key: "bytes", value: .int(totals.bytes)),
                     // True when a sum reached 2^64 - 1 and stopped there (a bad exporter's counter):
                     // figures of 18446744073709551615 are then lower bounds.
-                    .init(key: "saturated", value: .bool(result.aggregate.totalsSaturated)),
+                    .init(key: "saturated", value: .bool(partial.saturated)),
                 ])),
             .init(key: "time_span", value: span),
-            .init(key: "ranges", value: ProvenanceJSON.value(provenance)),
             .init(
-                key: "run",
+                key: "ranges",
                 value: .object([
-                    .init(key: "vpcflow_version", value: .string(run.version)),
-                    .init(key: "jobs", value: .int(run.jobs)),
-                    .init(key: "chunk_size", value: .int(run.chunkSize)),
-                    .init(key: "interrupted", value: .bool(result.interrupted)),
-                    .init(key: "elapsed_seconds", value: .double((seconds * 1000).rounded() / 1000)),
-                    .init(key: "mb_per_second", value: .double((Double(result.bytesRead) / 1e6 / seconds * 10).rounded() / 10)),
-                    .init(key: "records_per_second", value: .int(Int((Double(records.dataLines) / seconds).rounded()))),
+                    .init(key: "sync_token", value: .string(snapshot.syncToken)),
+                    .init(key: "create_date", value: .string(snapshot.createDate)),
+                    .init(key: "ipv4_entries", value: .int(snapshot.ipv4Entries)),
+                    .init(key: "ipv6_entries", value: .int(snapshot.ipv6Entries)),
+                    .init(key: "sha256", value: .string(snapshot.rangesDigest)),
+                    .init(key: "label_entries", value: .int(snapshot.labelEntries)),
+                    .init(key: "labels_sha256", value: snapshot.labelsDigest.map(JSONValue.string) ?? .null),
                 ])),
+            .init(key: "run", value: .object(runMembers)),
         ])
     }
 
     /// The few lines printed on standard output after a run.
-    public static func text(_ result: SummarizeResult, services: [ServiceRow], outputDirectory: String, top: Int = 5)
-        -> String
-    {
-        let records = result.aggregate.records
-        let totals = result.aggregate.totals
+    public static func text(
+        _ partial: Partial, services: [ServiceRow], outputDirectory: String, elapsedSeconds: Double, top: Int = 5
+    ) -> String {
+        let records = partial.records
+        let totals = partial.totals
         var lines = [
-            "read \(counted(result.inputs.count, "input")), \(counted(result.bytesRead, "byte")), \(counted(records.dataLines, "record")) in \(fixed(result.elapsedSeconds, 2)) s",
+            "read \(counted(partial.inputs.count, "input")), \(counted(partial.bytesRead, "byte")), \(counted(records.dataLines, "record")) in \(fixed(elapsedSeconds, 2)) s",
             "records: \(grouped(records.ok)) OK, \(grouped(records.nodata)) NODATA, \(grouped(records.skipdata)) SKIPDATA, \(grouped(records.malformed)) malformed",
-            "totals:  \(counted(totals.flows, "flow")), \(counted(totals.packets, "packet")), \(counted(totals.bytes, "byte"))\(result.aggregate.totalsSaturated ? " (a sum reached 2^64 - 1 and stopped there: lower bounds)" : "")",
+            "totals:  \(counted(totals.flows, "flow")), \(counted(totals.packets, "packet")), \(counted(totals.bytes, "byte"))\(partial.saturated ? " (a sum reached 2^64 - 1 and stopped there: lower bounds)" : "")",
         ]
         for (side, title) in [("src", "top sources by bytes"), ("dst", "top destinations by bytes")] {
             let rows = services.filter { $0.side == side }.prefix(top)
@@ -159,7 +213,7 @@ public enum SummaryReport {
                     "  \(name.padded(width))  \(counted(row.bytes, "byte")), \(counted(row.flows, "flow"))")
             }
         }
-        for failure in result.failures { lines.append("failed: \(failure.failure!.message)") }
+        for failure in partial.failures { lines.append("failed: \(failure.failure!.message)") }
         lines.append("reports: \(outputDirectory)/")
         return lines.joined(separator: "\n") + "\n"
     }

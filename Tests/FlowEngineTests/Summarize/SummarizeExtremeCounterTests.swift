@@ -38,7 +38,7 @@ struct SummarizeExtremeCounterTests {
         #expect(rows.allSatisfy { $0.bytes == Self.max }, "\(rows)")
         #expect(PathsReport.rows(result).map(\.bytes) == [Self.max])
         // The text summary formatted these from UInt64 (it trapped on Int(UInt64.max) before).
-        let text2 = SummaryReport.text(result, services: rows, outputDirectory: "out")
+        let text2 = SummaryReport.text(Partial(result, options: [:], version: "test"), services: rows, outputDirectory: "out", elapsedSeconds: result.elapsedSeconds)
         #expect(text2.contains("18,446,744,073,709,551,615 bytes"), "\(text2)")
         #expect(text2.contains("lower bounds"))
         let json = String(decoding: SummarizeHarness.summaryWithoutRun(result), as: UTF8.self)
