@@ -88,6 +88,35 @@ struct FuzzRegressionTests {
         #expect(aggregate.records.malformed == (isRecord ? 0 : 1), "\(field), tab at \(offset)")
     }
 
+    /// Fuzz finding F6 (`chunk` target). A CSV file's header (`10.1.2.*,02.…,x`: its first field is
+    /// no address) repeated on line 3 after 48 leading spaces. Records' CSV fields are trimmed, so the
+    /// reference took the line as the header again; the engine took a CSV header as repeated only
+    /// byte for byte and counted a malformed data line. Now one rule (`InputFormat.header`): a
+    /// repeat is the same fields read as records are read (trimmed, one pair of quotes removed).
+    @Test("a CSV header repeated with other spacing or quoting is a header, as the reference reads it", arguments: [
+        "Fuzz/findings/F6-chunk.bin", "",
+    ])
+    func csvHeaderRepeatedWithOtherSpacing(_ finding: String) throws {
+        let index = PrefixIndex(try TestSupport.exampleRanges())
+        let bytes =
+            finding.isEmpty
+            ? Array("srcaddr,dstaddr,bytes\n10.0.0.1,10.0.0.2,5\n   srcaddr , dstaddr,\"bytes\"\t\nsrcaddr,dstaddr\n".utf8)
+            : try FileReading.readAll("\(TestSupport.packageRoot)/\(finding)")
+        let counted = SummarizeJob.countOnThisThread(bytes.span, index: index)
+        let aggregate = try #require(counted)
+        let reference = ReferenceSummarizer.summarize(
+            files: [(name: "f6", text: String(decoding: bytes, as: UTF8.self))],
+            ranges: try ReferenceRanges.load(rangesPath: "\(TestSupport.packageRoot)/datasets/example/ip-ranges.json"))
+        #expect(aggregate.records.headers == 2, "\(aggregate.records)")
+        #expect(aggregate.records.headers == reference.counts.headers)
+        #expect(aggregate.records.dataLines == reference.counts.dataLines)
+        #expect(aggregate.records.malformed == reference.counts.malformed)
+        if finding.isEmpty {
+            // The last line has fewer fields than the header: a malformed record, not a header.
+            #expect(aggregate.records.dataLines == 2 && aggregate.records.malformed == 1, "\(aggregate.records)")
+        }
+    }
+
     /// Every byte a `GzipReader` yields from `bytes` in memory, reading into `bufferSize` bytes at a
     /// time, and whether it ended with an error.
     static func readAll(_ bytes: [UInt8], bufferSize: Int) -> (bytes: [UInt8], failed: Bool) {

@@ -82,10 +82,12 @@ public struct Classifier: Sendable {
             let input = format!
             // The header, and its repeats mid-file (concatenated S3 objects), are not records; a
             // different header is a malformed line, as in `summarize`.
-            if input.isOwnHeader(line) { return true }
-            if input.detected.kind == .awsText, LineScanning.isHeaderLine(line) {
-                malformed("a header line different from the file's first header")
+            switch input.header(line) {
+            case .own: return true
+            case .different:
+                malformed(InputFormat.differentHeaderReason)
                 return true
+            case nil: break
             }
             _ = input.detected.layout.split(bytes, range, into: &recordFields)
             switch RecordReader.read(bytes, recordFields, layout: input.detected.layout) {

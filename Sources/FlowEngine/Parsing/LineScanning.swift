@@ -64,6 +64,30 @@ public enum LineScanning {
         }
     }
 
+    /// Calls `body` with each CSV field of `bytes[range]` (one line, without its line end) as records
+    /// read it: every comma separates, spaces and tabs around a field are trimmed, then one pair of
+    /// surrounding double quotes is removed. An empty line has no field. `body` returns false to stop.
+    @inline(__always)
+    static func forEachCSVField(_ bytes: Span<UInt8>, _ range: Range<Int>, _ body: (Range<Int>) -> Bool) {
+        if range.isEmpty { return }
+        var i = range.lowerBound
+        let end = range.upperBound
+        while true {
+            let start = i
+            while i < end, bytes[i] != 0x2C { i += 1 }
+            var low = start
+            var high = i
+            while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
+            while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
+            if high - low >= 2, bytes[low] == 0x22, bytes[high - 1] == 0x22 {
+                low += 1
+                high -= 1
+            }
+            if !body(low..<high) || i == end { return }
+            i += 1  // past the comma
+        }
+    }
+
     /// The tokens of a line, as strings (header lines, `--fields`). CSV tokens lose spaces around
     /// them and one pair of surrounding double quotes, as `RecordLayout.split` does for records.
     public static func tokens(_ line: Span<UInt8>, separator: RecordLayout.Separator) -> [String] {

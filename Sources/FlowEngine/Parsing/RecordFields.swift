@@ -69,22 +69,10 @@ extension RecordLayout {
                 column += 1
             }
         case .comma:
-            if range.isEmpty { break }
-            while true {
-                let start = i
-                while i < end, bytes[i] != 0x2C { i += 1 }
-                var low = start
-                var high = i
-                while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
-                while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
-                if high - low >= 2, bytes[low] == 0x22, bytes[high - 1] == 0x22 {
-                    low += 1
-                    high -= 1
-                }
-                fields.record(column, low, high, roles: roleOfColumn)
+            LineScanning.forEachCSVField(bytes, range) { field in
+                fields.record(column, field.lowerBound, field.upperBound, roles: roleOfColumn)
                 column += 1
-                if i == end { break }
-                i += 1  // past the comma
+                return true
             }
         }
         fields.fieldCount = column

@@ -217,16 +217,15 @@ struct ChunkScanner {
             aggregate.records.blank += 1
             return
         }
-        if format.isOwnHeader(line) {
+        switch format.header(line) {
+        case .own:
             aggregate.records.headers += 1
             return
-        }
-        if format.detected.kind == .awsText, LineScanning.isHeaderLine(line) {
+        case .different:
             aggregate.records.dataLines += 1
-            malformed(
-                bytes, range, number,
-                "a header line different from the file's first header (split concatenated files of different formats)")
+            malformed(bytes, range, number, InputFormat.differentHeaderReason)
             return
+        case nil: break
         }
         _ = format.detected.layout.split(bytes, range, into: &fields)
         judge(bytes, range, number: number)

@@ -6,11 +6,27 @@ public struct InputFormat: Sendable, Equatable {
     let headerLine: [UInt8]?
     /// Its field names, to recognise a repeat written with other spacing.
     let headerNames: [String]?
+    /// CSV: its fields as `RecordLayout.split` reads a record's (trimmed, one pair of quotes removed),
+    /// to recognise a repeat written with other spacing around the commas.
+    let csvHeaderFields: [[UInt8]]?
 
     init(detected: DetectedFormat, headerLine: [UInt8]?) {
         self.detected = detected
         self.headerLine = headerLine
         headerNames = headerLine.map { LineScanning.tokens($0.span, separator: detected.layout.separator) }
+        csvHeaderFields =
+            detected.kind == .csv
+            ? headerLine.map { line in
+                let span = line.span
+                var fields: [[UInt8]] = []
+                LineScanning.forEachCSVField(span, 0..<span.count) { field in
+                    var bytes: [UInt8] = []
+                    for i in field { bytes.append(span[i]) }
+                    fields.append(bytes)
+                    return true
+                }
+                return fields
+            } : nil
     }
 
     /// The format of input read before its first non-blank line (streams detect late): only blank
@@ -53,21 +69,64 @@ public struct InputFormat: Sendable, Equatable {
         return InputFormat(detected: detected, headerLine: header)
     }
 
-    /// Whether `line` is this input's header line: the same bytes, or (AWS text) the same field
-    /// names with other spacing.
-    func isOwnHeader(_ line: Span<UInt8>) -> Bool {
-        guard let headerLine, let headerNames else { return false }
+    /// What a header-shaped line mid-file is (the one rule for repeated headers, used by `summarize`
+    /// and `classify`).
+    enum HeaderLine {
+        /// The input's own header, repeated (concatenated S3 objects repeat it): not a record.
+        case own
+        /// AWS text: a line of field names unlike the first header: a malformed data line.
+        case different
+    }
+
+    /// The reason given for a `HeaderLine.different` line.
+    static let differentHeaderReason =
+        "a header line different from the file's first header (split concatenated files of different formats)"
+
+    /// Whether `line` (not blank) is a header line, and which; nil for a record.
+    ///
+    /// The own header is the same bytes, or the same fields read as records are read: for AWS text,
+    /// the same names with other spacing; for CSV, the same fields once each is trimmed of spaces
+    /// and tabs and one pair of surrounding double quotes (`RecordLayout.split`'s rule).
+    func header(_ line: Span<UInt8>) -> HeaderLine? {
+        guard let headerLine else {
+            return detected.kind == .awsText && LineScanning.isHeaderLine(line) ? .different : nil
+        }
         if headerLine.count == line.count {
             var same = true
             for i in 0..<line.count where line[i] != headerLine[i] {
                 same = false
                 break
             }
-            if same { return true }
+            if same { return .own }
         }
-        // AWS text only (a CSV header repeats byte for byte or not at all), and only for lines that
-        // look like a header, which are rare: compare names.
-        guard detected.kind == .awsText, LineScanning.isHeaderLine(line) else { return false }
-        return LineScanning.tokens(line, separator: .spaces) == headerNames
+        if let csvHeaderFields { return Self.sameFields(line, csvHeaderFields) ? .own : nil }
+        // AWS text, and only for lines that look like a header, which are rare: compare names.
+        guard LineScanning.isHeaderLine(line) else { return nil }
+        return LineScanning.tokens(line, separator: .spaces) == headerNames ? .own : .different
+    }
+
+    /// Whether the CSV fields of `line` are `fields`; stops at the first difference (a record's first
+    /// field, an address, differs from a header's first byte), without allocating.
+    private static func sameFields(_ line: Span<UInt8>, _ fields: [[UInt8]]) -> Bool {
+        var column = 0
+        var same = true
+        LineScanning.forEachCSVField(line, 0..<line.count) { field in
+            guard column < fields.count, fields[column].count == field.count else {
+                same = false
+                return false
+            }
+            let expected = fields[column]
+            var j = 0
+            for i in field {
+                if line[i] != expected[j] {
+                    same = false
+                    return false
+                }
+                j += 1
+            }
+            column += 1
+            return true
+        }
+        return same && column == fields.count
     }
 }

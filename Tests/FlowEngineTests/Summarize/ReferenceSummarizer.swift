@@ -152,7 +152,11 @@ enum ReferenceSummarizer {
     private static func tokens(_ line: String, csv: Bool) -> [String] {
         csv
             ? line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
-                String($0).trimmingCharacters(in: csvSpace)
+                // One pair of surrounding double quotes is not part of a CSV field (bytes, not
+                // characters: a quote may start a grapheme cluster).
+                let field = Array(String($0).trimmingCharacters(in: csvSpace).utf8)
+                let quoted = field.count >= 2 && field.first == 0x22 && field.last == 0x22
+                return String(decoding: quoted ? field.dropFirst().dropLast() : field[...], as: UTF8.self)
             }
             : line.unicodeScalars.split(omittingEmptySubsequences: true) { $0 == " " || $0 == "\t" }.map(String.init)
     }
