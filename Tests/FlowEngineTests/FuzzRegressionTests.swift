@@ -117,6 +117,24 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// Fuzz finding F7 (`chunk` target). A CSV header `start,bytes,action,dstaddr\r,…,srcaddr,…`:
+    /// header names were trimmed of CRs (`trimmingSpaces`), record fields are not (a CR inside a
+    /// line is part of its field), so the engine took `dstaddr\r` as `dstaddr` where the reference
+    /// (trimming spaces and tabs only) found no `dstaddr` and crashed on its force-unwrap. Now header
+    /// names are cut as records are (`LineScanning.tokens` by `forEachCSVField`): `dstaddr\r` is no
+    /// field name, and a header with `srcaddr` but no `dstaddr` is refused.
+    @Test("a CR inside a CSV header name is part of the name, as in a record")
+    func crInsideCSVHeaderName() throws {
+        let finding = try FileReading.readAll("\(TestSupport.packageRoot)/Fuzz/findings/F7-chunk.bin")
+        for bytes in [finding, Array("srcaddr,dstaddr\r,bytes\n10.0.0.1,10.0.0.2,5\n".utf8)] {
+            #expect(throws: LayoutError.self) { try InputFormat.detect(in: bytes.span, fields: nil) }
+        }
+        // Spaces and tabs around a name are not part of it; a CR before the LF ends the line.
+        let spaced = Array(" srcaddr\t, dstaddr ,bytes\r\n10.0.0.1,10.0.0.2,5\r\n".utf8)
+        let format = try #require(try InputFormat.detect(in: spaced.span, fields: nil))
+        #expect(format.detected.layout.column(of: .dstaddr) == 1 && format.detected.layout.column(of: .bytes) == 2)
+    }
+
     /// Every byte a `GzipReader` yields from `bytes` in memory, reading into `bufferSize` bytes at a
     /// time, and whether it ended with an error.
     static func readAll(_ bytes: [UInt8], bufferSize: Int) -> (bytes: [UInt8], failed: Bool) {

@@ -88,31 +88,33 @@ public enum LineScanning {
         }
     }
 
-    /// The tokens of a line, as strings (header lines, `--fields`). CSV tokens lose spaces around
-    /// them and one pair of surrounding double quotes, as `RecordLayout.split` does for records.
+    /// The tokens of a line, as strings (header lines, `--fields`), cut as records are cut: CSV by
+    /// `forEachCSVField` (spaces and tabs around a field and one pair of quotes removed), AWS text at
+    /// runs of spaces and tabs. A CR inside the line is part of its token, as in a record.
     public static func tokens(_ line: Span<UInt8>, separator: RecordLayout.Separator) -> [String] {
         var result: [String] = []
-        var current: [UInt8] = []
-        let split: UInt8 = separator == .comma ? 0x2C : 0x20
-        for i in 0..<line.count {
-            let byte = line[i]
-            if byte == split || (separator == .spaces && byte == 0x09) {
-                if separator == .comma || !current.isEmpty { result.append(token(current, separator)) }
-                current.removeAll(keepingCapacity: true)
-            } else {
-                current.append(byte)
+        switch separator {
+        case .comma:
+            forEachCSVField(line, 0..<line.count) { field in
+                var bytes: [UInt8] = []
+                for i in field { bytes.append(line[i]) }
+                result.append(String(decoding: bytes, as: UTF8.self))
+                return true
             }
+        case .spaces:
+            var current: [UInt8] = []
+            for i in 0..<line.count {
+                let byte = line[i]
+                if byte == 0x20 || byte == 0x09 {
+                    if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
+                    current.removeAll(keepingCapacity: true)
+                } else {
+                    current.append(byte)
+                }
+            }
+            if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
         }
-        if separator == .comma || !current.isEmpty { result.append(token(current, separator)) }
         return result
-    }
-
-    private static func token(_ bytes: [UInt8], _ separator: RecordLayout.Separator) -> String {
-        var text = String(decoding: bytes, as: UTF8.self).trimmingSpaces()
-        if separator == .comma, text.utf8.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") {
-            text = String(text.dropFirst().dropLast())
-        }
-        return text
     }
 
     @inline(__always)

@@ -101,12 +101,13 @@ public struct LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension String {
+    /// Without the spaces and tabs around it (not CRs: a CR inside a line is part of a field).
     func trimmingSpaces() -> String {
         let bytes = Array(utf8)
         var low = 0
         var high = bytes.count
-        while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 || bytes[low] == 0x0d { low += 1 }
-        while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 || bytes[high - 1] == 0x0d { high -= 1 }
+        while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
+        while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
         return low == 0 && high == bytes.count ? self : String(decoding: bytes[low..<high], as: UTF8.self)
     }
 }
