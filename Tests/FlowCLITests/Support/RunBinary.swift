@@ -160,14 +160,16 @@ enum Vpcflow {
     /// environment (a developer's setting must not change the results) unless `environment` sets it.
     static func run(
         _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String?] = [:],
-        timeout: Duration = ProcessRunner.defaultTimeout, sourceLocation: SourceLocation = #_sourceLocation
+        directory: String = Fixtures.packageRoot, timeout: Duration = ProcessRunner.defaultTimeout,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ProcessOutput {
         let binary = try #require(
             path, "the vpcflow binary was not found next to the test bundle; build it or set VPCFLOW_BIN",
             sourceLocation: sourceLocation)
         var env: [String: String?] = ["VPCFLOW_RANGES": nil]
         env.merge(environment) { _, new in new }
-        return try await ProcessRunner.run(binary, arguments, stdin: stdin, environment: env, timeout: timeout)
+        return try await ProcessRunner.run(
+            binary, arguments, stdin: stdin, environment: env, directory: directory, timeout: timeout)
     }
 
     /// Runs a bash script with `$BIN` set to the binary (for pipelines), in the package root.
