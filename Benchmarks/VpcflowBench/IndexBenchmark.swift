@@ -30,6 +30,19 @@ struct IndexBenchmark {
         print("index build alone:            median \(ms(onlyIndex.median)) ms  min \(ms(onlyIndex.min))  max \(ms(onlyIndex.max))")
         print("load-and-index (from bytes):  median \(ms(build.median)) ms  min \(ms(build.min))  max \(ms(build.max))")
         print("address classes: \(index!.classCount)")
+        // What every run now adds for summary.json's and the partial's ranges block: the SHA-256 of
+        // the canonical entry list (`RangesIdentity`).
+        let ranges = index!.ranges
+        var digest = ""
+        let identity = Measurement.run(runs: runs) { digest = RangesIdentity.snapshot(of: ranges).rangesDigest }
+        print("ranges identity (SHA-256):    median \(ms(identity.median)) ms  min \(ms(identity.min))  max \(ms(identity.max))  [\(digest.prefix(12))]")
+        // Of which the hash alone, over a canonical text of the same size (the rest is formatting).
+        var text: [UInt8] = []
+        for entry in ranges.entries {
+            text += "\(entry.prefix)\t\(entry.region)\t\(entry.service)\t\(entry.networkBorderGroup)\n".utf8
+        }
+        let hashOnly = Measurement.run(runs: runs) { digest = SHA256.hex(text) }
+        print("  of which SHA-256 of \(text.count) bytes: median \(ms(hashOnly.median)) ms")
 
         let index4 = index!
         for (name, addresses) in [("uniform", uniformV4()), ("realistic", realisticV4(index4))] {

@@ -3,17 +3,19 @@
 /// toolchain has none without Foundation or a package; it is held to FIPS 180-4's test vectors and to
 /// `sha256sum` (`SHA256Tests`).
 ///
-/// Speed is not the point (a partial is kilobytes, a ranges snapshot's canonical form under 1 MB):
-/// a straightforward implementation on `UInt32` words, one 64-byte block at a time.
+/// A straightforward implementation on `UInt32` words, one 64-byte block at a time, with no
+/// allocation per block (the schedule and the pending bytes are `InlineArray`s): the ranges digest
+/// is computed on every run, so its cost is measured (BENCHMARKS.md, "Scale-out").
 public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    /// Bytes not yet compressed (fewer than 64).
-    private var pending: [UInt8] = []
+    /// Bytes not yet compressed: the first `pendingCount` (fewer than 64).
+    private var pending = InlineArray<64, UInt8>(repeating: 0)
+    private var pendingCount = 0
     private var length: UInt64 = 0
 
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
     /// The digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
@@ -25,22 +27,31 @@ public struct SHA256: Sendable {
     /// The digest as 64 lower-case hex digits.
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(hash(bytes)) }
 
-    public mutating func update(_ bytes: [UInt8]) {
+    public mutating func update(_ bytes: [UInt8]) { update(bytes.span) }
+
+    public mutating func update(_ bytes: Span<UInt8>) {
         length &+= UInt64(bytes.count)
         var at = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending += bytes[0..<take]
-            at = take
-            guard pending.count == 64 else { return }
-            compress(pending)
-            pending.removeAll(keepingCapacity: true)
+        if pendingCount > 0 {
+            while pendingCount < 64 && at < bytes.count {
+                pending[pendingCount] = bytes[at]
+                pendingCount += 1
+                at += 1
+            }
+            guard pendingCount == 64 else { return }
+            let block = pending
+            compress(block.span, 0)
+            pendingCount = 0
         }
         while bytes.count - at >= 64 {
-            compress(bytes[at..<at + 64])
+            compress(bytes, at)
             at += 64
         }
-        pending += bytes[at...]
+        while at < bytes.count {
+            pending[pendingCount] = bytes[at]
+            pendingCount += 1
+            at += 1
+        }
     }
 
     public mutating func update(_ text: String) { update(Array(text.utf8)) }
@@ -48,13 +59,14 @@ public struct SHA256: Sendable {
     /// The 32-byte digest; the hasher is spent.
     public consuming func finish() -> [UInt8] {
         let bits = length &* 8
-        var tail = pending
+        var tail: [UInt8] = []
+        for i in 0..<pendingCount { tail.append(pending[i]) }
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
         var at = 0
         while at < tail.count {
-            compress(tail[at..<at + 64])
+            compress(tail.span, at)
             at += 64
         }
         var out: [UInt8] = []
@@ -65,18 +77,12 @@ public struct SHA256: Sendable {
         return out
     }
 
-    private mutating func compress(_ block: some Collection<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
-        var i = 0
-        var index = block.startIndex
-        while i < 16 {
-            var word: UInt32 = 0
-            for _ in 0..<4 {
-                word = word << 8 | UInt32(block[index])
-                index = block.index(after: index)
-            }
-            w[i] = word
-            i += 1
+    /// Compresses the 64-byte block at `bytes[start...]`; the message schedule lives on the stack.
+    private mutating func compress(_ bytes: Span<UInt8>, _ start: Int) {
+        var w = InlineArray<64, UInt32>(repeating: 0)
+        for i in 0..<16 {
+            let p = start + 4 * i
+            w[i] = UInt32(bytes[p]) << 24 | UInt32(bytes[p + 1]) << 16 | UInt32(bytes[p + 2]) << 8 | UInt32(bytes[p + 3])
         }
         for t in 16..<64 {
             let s0 = w[t - 15].rotatedRight(7) ^ w[t - 15].rotatedRight(18) ^ (w[t - 15] >> 3)
