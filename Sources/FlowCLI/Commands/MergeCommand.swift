@@ -59,29 +59,42 @@ enum MergeCommand {
         var firstFile = ""
         // Which partial file brought each input, to name both files of a conflict.
         var origin: [String: String] = [:]
-        for (path, bytes) in files {
-            let name = path == "-" ? "standard input" : "\"\(path)\""
-            let next: Partial
-            do {
-                next = try PartialCodec.decode(bytes)
-            } catch {
-                throw CLIError.data("cannot merge \(name): \(error.description)")
+        // Decoded (checksum, then components) a batch at a time on every core; merged one by one in
+        // the order given, into `merged` in place (a copy would copy every table per partial).
+        let batchSize = 16
+        for batchStart in stride(from: 0, to: files.count, by: batchSize) {
+            let batch = Array(files[batchStart..<min(files.count, batchStart + batchSize)])
+            let decoded = await withTaskGroup(of: (Int, Result<Partial, PartialCodec.DecodeError>).self) { group in
+                for (offset, file) in batch.enumerated() {
+                    group.addTask { (offset, Result { () throws(PartialCodec.DecodeError) in try PartialCodec.decode(file.1) }) }
+                }
+                var results = [Result<Partial, PartialCodec.DecodeError>?](repeating: nil, count: batch.count)
+                for await (offset, result) in group { results[offset] = result }
+                return results
             }
-            guard var sum = merged else {
-                merged = next
-                firstFile = name
+            for (offset, result) in decoded.enumerated() {
+                let path = batch[offset].0
+                let name = path == "-" ? "standard input" : "\"\(path)\""
+                let next: Partial
+                switch result! {
+                case .success(let partial): next = partial
+                case .failure(let error): throw CLIError.data("cannot merge \(name): \(error.description)")
+                }
+                if merged == nil {
+                    merged = next
+                    firstFile = name
+                    for input in next.inputs { origin[input.name] = name }
+                    continue
+                }
+                do {
+                    try merged!.merge(next)
+                } catch {
+                    let other: String
+                    if case .sameInput(let input) = error { other = origin[input] ?? firstFile } else { other = firstFile }
+                    throw CLIError.data("cannot merge \(other) and \(name): \(error.description)")
+                }
                 for input in next.inputs { origin[input.name] = name }
-                continue
             }
-            do {
-                try sum.merge(next)
-            } catch {
-                let other: String
-                if case .sameInput(let input) = error { other = origin[input] ?? firstFile } else { other = firstFile }
-                throw CLIError.data("cannot merge \(other) and \(name): \(error.description)")
-            }
-            for input in next.inputs { origin[input.name] = name }
-            merged = sum
         }
         guard let merged else {
             throw CLIError(exitCode: .noInput, message: "no partials found in \(arguments.positionals.map { "\"\($0)\"" }.joined(separator: ", "))")
