@@ -1,6 +1,6 @@
 import Testing
 
-/// gzip input (DESIGN.md, Inputs: "gzip, detected by its magic bytes, not by the name", as S3
+/// gzip input (detected by its magic bytes, not by the name, as the README says, as S3
 /// delivers `.log.gz`). The test writes its own gzip file (one stored deflate block, CRC-32 computed
 /// here), so it needs neither zlib nor a gzip binary.
 @Suite("classify: gzip input")

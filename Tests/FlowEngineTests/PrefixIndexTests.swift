@@ -70,7 +70,7 @@ struct NaiveReference {
         return found
     }
 
-    /// DESIGN.md's primary rule, by sorting the matches on (longer prefix, service rank, file order).
+    /// the primary rule (README, Decisions), by sorting the matches on (longer prefix, service rank, file order).
     func primary(_ address: IPAddress) -> Attribution {
         let found = matches(address)
         if found.isEmpty {
@@ -89,7 +89,7 @@ struct NaiveReference {
     }
 }
 
-/// DESIGN.md's private list, written out independently of `PrivateNetworks`.
+/// The private list (README, Decisions), written out independently of `PrivateNetworks`.
 enum PrivateNetworksReference {
     static func contains(_ address: IPAddress) -> Bool {
         switch address {

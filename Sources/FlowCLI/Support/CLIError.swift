@@ -1,7 +1,7 @@
 import FlowEngine
 import FlowIO
 
-/// Process exit codes, from sysexits(3) as DESIGN.md lists them.
+/// Process exit codes, from sysexits(3) as README lists them.
 public enum ExitCode: Int32, Sendable {
     case success = 0
     /// Bad command line: unknown option, missing argument.

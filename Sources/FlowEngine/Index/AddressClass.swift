@@ -25,12 +25,12 @@ public enum Attribution: Sendable, Hashable {
     case internet
 }
 
-/// The address blocks that count as `PRIVATE` when no entry contains an address (DESIGN.md):
+/// The address blocks that count as `PRIVATE` when no entry contains an address (README, Decisions):
 /// RFC 1918, shared address space (RFC 6598), link-local, loopback, IPv6 unique-local, IPv6
 /// link-local and the IPv6 loopback.
 ///
 /// Deliberately not here: other special-purpose blocks (documentation ranges such as 192.0.2.0/24,
-/// multicast, `::`): they are `INTERNET`, as DESIGN.md defines.
+/// multicast, `::`): they are `INTERNET`, as README's Decisions say.
 public enum PrivateNetworks {
     public static let prefixes: [IPPrefix] = [
         "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",

@@ -128,7 +128,7 @@ public struct PrefixIndex: Sendable {
     /// The primary attribution of `address`.
     public func primary(of address: IPAddress) -> Attribution { primary(addressClass(of: address)) }
 
-    /// DESIGN.md's rule: the longest matching prefix; among the entries of that CIDR a service other
+    /// The primary rule (README, Decisions): the longest matching prefix; among the entries of that CIDR a service other
     /// than AMAZON and EC2, then EC2, then AMAZON; then file order.
     static func primary(of members: ArraySlice<UInt32>, in entries: [RangeEntry]) -> Int {
         func rank(_ service: String) -> Int {

@@ -109,14 +109,15 @@ public enum JSONWriter {
         }
     }
 
-    /// Writes `string` quoted and escaped; unescaped runs are copied in bulk.
+    /// Writes `string` quoted and escaped.
     private static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
+        let bytes = string.utf8.span
+        do {
             var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            for i in 0..<bytes.count where bytes[i] < 0x20 || bytes[i] == 0x22 || bytes[i] == 0x5C {
+                let byte = bytes[i]
+                for j in runStart..<i { out.append(bytes[j]) }
                 runStart = i + 1
                 out.append(UInt8(ascii: "\\"))
                 switch byte {
@@ -134,7 +135,7 @@ public enum JSONWriter {
                     out.append(hex[Int(byte & 0xF)])
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            for j in runStart..<bytes.count { out.append(bytes[j]) }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -51,7 +51,13 @@ public enum ChunkPlan {
         // The line through `probe` is over-long when none of `probe...probe + lineLimit + 1` is a
         // newline: at least lineLimit + 2 bytes of it, one of them perhaps a CR before its LF.
         let searchEnd = min(count, probe + lineLimit + 2)
-        if let found = try newline(probe, searchEnd) { return Chunk(range: start..<found + 1, endsInsideLine: false) }
+        if let found = try newline(probe, searchEnd) {
+            // The invariants, checked on every chunk the pipeline plans (not only in `chunks`): the
+            // chunk is non-empty, starts at `start` and ends inside the file, at a newline the
+            // search was asked for.
+            precondition(found >= probe && found < searchEnd, "newline search answered outside its range")
+            return Chunk(range: start..<found + 1, endsInsideLine: false)
+        }
         return Chunk(range: start..<searchEnd, endsInsideLine: searchEnd < count)
     }
 
@@ -67,7 +73,8 @@ public enum ChunkPlan {
         }
     }
 
-    /// Debug check: the ranges are non-empty, consecutive, cover `0..<count`.
+    /// Debug check of a whole plan: the ranges are non-empty, consecutive, cover `0..<count` (each
+    /// chunk's own bounds are checked by `next` in every build).
     static func checkInvariants(_ ranges: [Range<Int>], count: Int) {
         var expected = 0
         for range in ranges {

@@ -33,12 +33,20 @@ struct LineBlockReader {
         bytesRead = prefix.count
     }
 
+    /// Moves `count` bytes of `buffer` from `source` down to `target` (`target <= source`), in place.
+    @inline(__always)
+    private static func move(_ buffer: inout [UInt8], from source: Int, to target: Int, count: Int) {
+        precondition(target <= source && source + count <= buffer.count)
+        var bytes = buffer.mutableSpan
+        for i in 0..<count { bytes[target + i] = bytes[source + i] }
+    }
+
     /// The next block's range in `buffer`, valid until the next call; nil at the end.
     mutating func next() throws(FileSystemError) -> Range<Int>? {
         if blockEnd > 0 {
             // Carry the partial line to the front.
             let carry = filled - blockEnd
-            if carry > 0 { buffer.withUnsafeMutableBufferPointer { b in b.baseAddress!.update(from: b.baseAddress! + blockEnd, count: carry) } }
+            if carry > 0 { Self.move(&buffer, from: blockEnd, to: 0, count: carry) }
             filled = carry
             blockEnd = 0
         }
@@ -96,7 +104,7 @@ struct LineBlockReader {
             }
             if let newline = buffer[kept..<(kept + n)].firstIndex(of: 0x0A) {
                 let rest = kept + n - newline
-                buffer.withUnsafeMutableBufferPointer { b in (b.baseAddress! + kept).update(from: b.baseAddress! + newline, count: rest) }
+                Self.move(&buffer, from: newline, to: kept, count: rest)
                 filled = kept + rest
                 return
             }

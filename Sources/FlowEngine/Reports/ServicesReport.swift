@@ -1,7 +1,7 @@
 /// How flows are attributed to report rows.
 public enum AttributionMode: String, Sendable, CaseIterable {
     /// Each address counts once: the longest matching prefix; among the entries of that CIDR a
-    /// specific service over EC2 over AMAZON; then file order (DESIGN.md).
+    /// specific service over EC2 over AMAZON; then file order (README, Decisions).
     case primary
     /// Each address counts for every entry that contains it (the notebook's view; totals overlap).
     case all
