@@ -148,3 +148,39 @@ enum SparkSetup {
     static let skip: Comment =
         "no PySpark or no java: run scripts/spark-venv.sh and install a Java runtime (openjdk-17-jre-headless) to run the Spark tests; skipped"
 }
+
+/// The driver's own pieces that need no Spark (plain python3): which inputs are URIs, how a folder
+/// is listed (vpcflow's rule: hidden names skipped, links to files and dangling links listed, links
+/// to folders not followed), and how files are dealt to tasks.
+@Suite(.enabled(if: LocalHTTPServer.python3 != nil, LocalHTTPServer.skipNoPython))
+struct SparkDriverPartsTests {
+    @Test func urisWalkAndDeal() async throws {
+        try await withTemporaryDirectory { dir in
+            let fm = FileManager.default
+            for file in ["t/a/b.log", "t/.hidden/x.log", "t/a/.h.log", "t/c:d.log"] { try Fixtures.write(Array("x\n".utf8), to: "\(dir)/\(file)") }
+            try fm.createSymbolicLink(atPath: "\(dir)/t/dirlink", withDestinationPath: "\(dir)/t/a")
+            try fm.createSymbolicLink(atPath: "\(dir)/t/filelink", withDestinationPath: "\(dir)/t/a/b.log")
+            try fm.createSymbolicLink(atPath: "\(dir)/t/dangling", withDestinationPath: "\(dir)/nowhere")
+            let script = """
+                import sys
+                sys.path.insert(0, sys.argv[1])
+                import vpcflow_spark as v
+                print([t for t in ["s3://b/k", "file:/x", "file:///x", "hdfs://n/p", "c:d.log", "logs/x", "t/c:d.log"] if v.is_uri(t)])
+                print(v.walk(sys.argv[2]))
+                print(v.deal([("a", "a", 5), ("b", "b", 3), ("c", "c", 3), ("d", "d", 1), ("e", "e", 0)], 2))
+                print(v.deal([("a", "a", 5)], 4))
+                """
+            let out = try await ProcessRunner.run(
+                try #require(LocalHTTPServer.python3), ["-c", script, Fixtures.absolute("scripts/spark"), "t"], directory: dir)
+            #expect(out.exited(0), "\(out)")
+            let lines = out.stdoutText.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4, "\(out)")
+            guard lines.count == 4 else { return }
+            #expect(lines[0] == "['s3://b/k', 'file:/x', 'file:///x', 'hdfs://n/p']")
+            #expect(lines[1] == "['t/a/b.log', 't/c:d.log', 't/dangling', 't/filelink']")
+            // Largest first, each to the lightest task (ties to the lower index); no empty task.
+            #expect(lines[2] == "[[('a', 'a', 5), ('d', 'd', 1), ('e', 'e', 0)], [('b', 'b', 3), ('c', 'c', 3)]]")
+            #expect(lines[3] == "[[('a', 'a', 5)]]")
+        }
+    }
+}

@@ -35,12 +35,14 @@ unless `--executor-vpcflow PATH` names a binary already there (an `--archives` f
 The binary must run on the executors: build it with `swift build -c release --static-swift-stdlib`
 on a glibc no newer than theirs (RECIPES.md).
 
-Exit status: vpcflow merge's (0, or 65/66/74 as one run), 64 for a usage error here, 70 when the
-Spark job failed. Needs PySpark (3.5 or 4) and nothing else.
+Exit status: vpcflow merge's (0, or 65/66/74 as one run), 64 for a usage error here, 66 when the
+binary or the ranges file is missing, 74 for a local folder that cannot be read, 70 when the Spark
+job failed (a task failed on every attempt, or Spark could not list a URI). Needs PySpark (3.5 or 4) and nothing else.
 """
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,10 +55,9 @@ EXIT_WITH_PARTIAL = (0, 65, 66, 74)
 
 
 def is_uri(text):
-    """A URI with a scheme (`s3://...`, `file:/...`), not a local path."""
-    scheme, sep, _ = text.partition(":")
-    return sep == ":" and len(scheme) > 1 and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum() \
-        and scheme[0].isalpha() and "/" not in scheme
+    """A URI with a scheme (`s3://...`, `hdfs://...`, `file:/...`), not a local path: a local name may
+    hold a colon (`logs:2026/x.log`), so a scheme counts only before `://`, or as `file:`."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) is not None or text.startswith("file:")
 
 
 def walk(root):
@@ -67,22 +68,22 @@ def walk(root):
     pending = [root]
     while pending:
         directory = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                path = directory + entry.name if directory.endswith("/") else directory + "/" + entry.name
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    files.append(path)  # dangling or a loop: vpcflow names it as unreadable
-                    continue
-                if os.path.isdir(path):
-                    if not os.path.islink(path):
-                        pending.append(path)
-                elif os.path.isfile(path):
-                    files.append(path)
-                _ = info
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as error:
+            print(f"vpcflow-spark: cannot read directory \"{directory}\": {error.strerror}", file=sys.stderr)
+            raise SystemExit(74)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = directory + entry.name if directory.endswith("/") else directory + "/" + entry.name
+            if not os.path.exists(path):
+                files.append(path)  # dangling or a loop: vpcflow names it as unreadable
+            elif os.path.isdir(path):
+                if not os.path.islink(path):
+                    pending.append(path)
+            elif os.path.isfile(path):
+                files.append(path)
     return sorted(files, key=lambda p: p.encode("utf-8", "surrogateescape"))
 
 
@@ -119,7 +120,8 @@ def deal(inputs, count):
 
 def check_name(name):
     if "\n" in name or "\r" in name or "\t" in name:
-        raise SystemExit(f"vpcflow-spark: an input name cannot hold a tab or a line end: {name!r}")
+        print(f"vpcflow-spark: an input name cannot hold a tab or a line end: {name!r}", file=sys.stderr)
+        raise SystemExit(64)
 
 
 class TaskSetup:
