@@ -99,7 +99,17 @@ public struct InputFormat: Sendable, Equatable {
             }
             if same { return .own }
         }
-        if let csvHeaderFields { return Self.sameFields(line, csvHeaderFields) ? .own : nil }
+        if let csvHeaderFields {
+            // Every CSV line comes here: first a test that never turns a repeat away, on the first
+            // field's first byte (after spaces, and after a quote that may be removed).
+            if let lead = csvHeaderFields.first?.first {
+                var i = 0
+                while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+                guard i < line.count, line[i] == lead || (line[i] == 0x22 && i + 1 < line.count && line[i + 1] == lead)
+                else { return nil }
+            }
+            return Self.sameFields(line, csvHeaderFields) ? .own : nil
+        }
         // AWS text, and only for lines that look like a header, which are rare: compare names.
         guard LineScanning.isHeaderLine(line) else { return nil }
         return LineScanning.tokens(line, separator: .spaces) == headerNames ? .own : .different
