@@ -5,7 +5,7 @@
 #
 # Default: every target, 60 seconds each, one after another (with both limits, the first reached
 # ends a target's run). Each run starts from a copy of the
-# committed seed corpus (Fuzz/corpus/TARGET) in a scratch folder (default .build-fuzz/work/,
+# committed seed corpus (Fuzz/corpus/TARGET) in a scratch folder (default .build-fuzz/work,
 # override with --work or FUZZ_WORK), so the committed corpus is never written. Crashes, leaks,
 # sanitizer reports and disagreements are saved there as crash-*/leak-*/timeout-*/oom-* files and
 # named in the summary. Exit status: 0 when every target ran clean, 1 on any finding, 2 on a

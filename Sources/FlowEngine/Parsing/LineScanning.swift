@@ -88,6 +88,18 @@ public enum LineScanning {
         }
     }
 
+    /// The CSV fields of a line as bytes, cut by `forEachCSVField`.
+    static func csvFields(_ line: Span<UInt8>) -> [[UInt8]] {
+        var fields: [[UInt8]] = []
+        forEachCSVField(line, 0..<line.count) { field in
+            var bytes: [UInt8] = []
+            for i in field { bytes.append(line[i]) }
+            fields.append(bytes)
+            return true
+        }
+        return fields
+    }
+
     /// The tokens of a line, as strings (header lines, `--fields`), cut as records are cut: CSV by
     /// `forEachCSVField` (spaces and tabs around a field and one pair of quotes removed), AWS text at
     /// runs of spaces and tabs. A CR inside the line is part of its token, as in a record.
@@ -95,12 +107,7 @@ public enum LineScanning {
         var result: [String] = []
         switch separator {
         case .comma:
-            forEachCSVField(line, 0..<line.count) { field in
-                var bytes: [UInt8] = []
-                for i in field { bytes.append(line[i]) }
-                result.append(String(decoding: bytes, as: UTF8.self))
-                return true
-            }
+            result = csvFields(line).map { String(decoding: $0, as: UTF8.self) }
         case .spaces:
             var current: [UInt8] = []
             for i in 0..<line.count {

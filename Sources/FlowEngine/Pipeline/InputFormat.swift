@@ -14,19 +14,7 @@ public struct InputFormat: Sendable, Equatable {
         self.detected = detected
         self.headerLine = headerLine
         headerNames = headerLine.map { LineScanning.tokens($0.span, separator: detected.layout.separator) }
-        csvHeaderFields =
-            detected.kind == .csv
-            ? headerLine.map { line in
-                let span = line.span
-                var fields: [[UInt8]] = []
-                LineScanning.forEachCSVField(span, 0..<span.count) { field in
-                    var bytes: [UInt8] = []
-                    for i in field { bytes.append(span[i]) }
-                    fields.append(bytes)
-                    return true
-                }
-                return fields
-            } : nil
+        csvHeaderFields = detected.kind == .csv ? headerLine.map { LineScanning.csvFields($0.span) } : nil
     }
 
     /// The format of input read before its first non-blank line (streams detect late): only blank
