@@ -53,7 +53,11 @@ public final class MappedFile: Sendable {
     /// - Parameter keepDescriptor: keep the descriptor of a mapped file open for `verify()` (the
     ///   default). Pass `false` where many files stay open at once (`classify` opens every input
     ///   first): the mapping alone keeps the file, and `verify()` then knows only the guard's mark.
-    public init(path: String, allowMapping: Bool = true, keepDescriptor: Bool = true) throws(FileSystemError) {
+    /// - Parameter mapAbove: map only a file larger than this; a smaller one is read with `pread`
+    ///   (for a file of a few kilobytes, one copy costs less than a mapping).
+    public init(
+        path: String, allowMapping: Bool = true, keepDescriptor: Bool = true, mapAbove: Int = 0
+    ) throws(FileSystemError) {
         self.path = path
         let fd = try Syscall.open(path, O_RDONLY)
         let info: Glibc.stat
@@ -75,7 +79,7 @@ public final class MappedFile: Sendable {
         openedModification = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
         var slot: Int32 = -1
         var mapping: UnsafeRawPointer?
-        if size > 0, allowMapping, MapGuard.isInstalled,
+        if size > max(0, mapAbove), allowMapping, MapGuard.isInstalled,
             let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED
         {
             slot = vpcflow_mapguard_register(mapped, size)

@@ -24,6 +24,12 @@ public struct Aggregate: Sendable, Equatable {
     /// Set once a record or a merge needed checked adds: from then on every add is checked.
     var checked = false
     static let fastLimit: UInt64 = (1 << 32) - 1
+    /// The first counter (`classCounters` index) of every (side, class) that `add`/`addChecked` took
+    /// from zero flows, in first-touch order: what `takeSparse()` extracts without reading the
+    /// whole array. Exact only while nothing has been merged into this aggregate (`touchedIsExact`).
+    private(set) var touched: [UInt32] = []
+    /// False once `merge` has added counters that `touched` does not list.
+    private(set) var touchedIsExact = true
 
     public static func empty(classCount: Int) -> Aggregate {
         Aggregate(classCounters: [UInt64](repeating: 0, count: classCount * 6), classCount: classCount, paths: CounterTable())
@@ -35,10 +41,12 @@ public struct Aggregate: Sendable, Equatable {
         source: AddressClass, destination: AddressClass, pathKey: UInt64, packets: UInt64, bytes: UInt64
     ) {
         let s = Int(source.rawValue) * 3
+        if classCounters[s] == 0 { noteTouched(s) }
         classCounters[s] &+= 1
         classCounters[s + 1] &+= packets
         classCounters[s + 2] &+= bytes
         let d = (classCount + Int(destination.rawValue)) * 3
+        if classCounters[d] == 0 { noteTouched(d) }
         classCounters[d] &+= 1
         classCounters[d + 1] &+= packets
         classCounters[d + 2] &+= bytes
@@ -53,6 +61,7 @@ public struct Aggregate: Sendable, Equatable {
         checked = true
         var stopped = false
         for base in [Int(source.rawValue) * 3, (classCount + Int(destination.rawValue)) * 3] {
+            if classCounters[base] == 0 { noteTouched(base) }
             classCounters[base] = Saturating.add(classCounters[base], 1, &stopped)
             classCounters[base + 1] = Saturating.add(classCounters[base + 1], packets, &stopped)
             classCounters[base + 2] = Saturating.add(classCounters[base + 2], bytes, &stopped)
@@ -60,6 +69,16 @@ public struct Aggregate: Sendable, Equatable {
         if paths.addSaturating(pathKey, flows: 1, packets: packets, bytes: bytes) { stopped = true }
         if stopped { saturated = true }
     }
+
+    /// The first flow of a (side, class): rare (once per class per item), so out of line.
+    @inline(never)
+    private mutating func noteTouched(_ counter: Int) { touched.append(UInt32(truncatingIfNeeded: counter)) }
+
+    /// For `takeSparse()`: the touched counters are zero again.
+    mutating func clearTouched() { touched.removeAll(keepingCapacity: true) }
+
+    /// For merges: counters now come from elsewhere than `add`, so `touched` no longer lists them all.
+    mutating func markMerged() { touchedIsExact = false }
 
     /// Whether a batch of records whose packets and bytes, or-ed together, are `high` may be counted
     /// with wrapping `add`s.
@@ -72,6 +91,7 @@ public struct Aggregate: Sendable, Equatable {
     /// - Precondition: both were counted against the same index.
     public mutating func merge(_ other: Aggregate) {
         precondition(classCount == other.classCount, "aggregates of different indexes")
+        touchedIsExact = false
         var stopped = false
         for i in classCounters.indices { classCounters[i] = Saturating.add(classCounters[i], other.classCounters[i], &stopped) }
         if paths.merge(other.paths) { stopped = true }

@@ -12,6 +12,9 @@ struct CounterTable: Sendable {
     /// `[slot * 4]` the key (or `empty`), then flows, packets, bytes.
     private var slots: [UInt64]
     private(set) var count = 0
+    /// The slots that hold a key, in the order they were claimed: `drain()` visits only these, so
+    /// emptying a table that once grew large costs what it holds now, not its capacity.
+    private var used: [Int32] = []
     private var mask: Int
     /// 64 - log2(capacity): Fibonacci hashing keeps the product's top bits.
     private var shift: UInt64
@@ -72,6 +75,27 @@ struct CounterTable: Sendable {
         }
     }
 
+    /// Every cell as four words (key, flows, packets, bytes), in claim order; leaves the table empty
+    /// with its capacity kept.
+    mutating func drain() -> [UInt64] {
+        var cells: [UInt64] = []
+        cells.reserveCapacity(used.count * 4)
+        for slot in used {
+            let i = Int(slot) * 4
+            cells.append(slots[i])
+            cells.append(slots[i + 1])
+            cells.append(slots[i + 2])
+            cells.append(slots[i + 3])
+            slots[i] = Self.empty
+            slots[i + 1] = 0
+            slots[i + 2] = 0
+            slots[i + 3] = 0
+        }
+        used.removeAll(keepingCapacity: true)
+        count = 0
+        return cells
+    }
+
     /// Adds every counter of `other`, saturating; returns whether a counter stopped at 2^64 - 1.
     @discardableResult
     mutating func merge(_ other: CounterTable) -> Bool {
@@ -97,6 +121,7 @@ struct CounterTable: Sendable {
         }
         slots[slot * 4] = key
         count += 1
+        used.append(Int32(truncatingIfNeeded: slot))
         return slot
     }
 

@@ -32,12 +32,17 @@ struct ChunkScanner {
     /// The longest line read as a line (`LineLimit`).
     let lineLimit: Int
 
-    init(index: PrefixIndex, keys: ServiceKeys, format: InputFormat, lineLimit: Int = LineLimit.bytes) {
+    /// - Parameter aggregate: an empty aggregate of `index` to count into (a task's scratch, reused
+    ///   across items); nil for a new one.
+    init(
+        index: PrefixIndex, keys: ServiceKeys, format: InputFormat, lineLimit: Int = LineLimit.bytes,
+        aggregate: Aggregate? = nil
+    ) {
         self.index = index
         self.keys = keys
         self.format = format
         self.lineLimit = lineLimit
-        aggregate = .empty(classCount: index.classCount)
+        self.aggregate = aggregate ?? .empty(classCount: index.classCount)
     }
 
     /// Counts every line of `bytes`.

@@ -24,11 +24,17 @@ struct LineBlockReader {
     /// - Parameters:
     ///   - blockSize: the buffer's initial size.
     ///   - prefix: bytes already read from the stream (sniffed), delivered first.
-    init(_ stream: Stream, blockSize: Int, lineLimit: Int = LineLimit.bytes, prefix: [UInt8] = []) {
+    ///   - buffer: a buffer to read in (one given back by an earlier block), so that a stream of a
+    ///     few kilobytes does not allocate and zero a block-sized buffer; resized to `blockSize`.
+    init(_ stream: Stream, blockSize: Int, lineLimit: Int = LineLimit.bytes, prefix: [UInt8] = [], buffer: [UInt8] = []) {
         self.stream = stream
         self.lineLimit = lineLimit
-        buffer = [UInt8](repeating: 0, count: max(blockSize, prefix.count, 2))
-        buffer.replaceSubrange(0..<prefix.count, with: prefix)
+        let size = max(blockSize, prefix.count, 2)
+        var buffer = buffer
+        if buffer.count < size { buffer += [UInt8](repeating: 0, count: size - buffer.count) }
+        if buffer.count > size { buffer.removeLast(buffer.count - size) }
+        self.buffer = buffer
+        self.buffer.replaceSubrange(0..<prefix.count, with: prefix)
         filled = prefix.count
         bytesRead = prefix.count
     }
@@ -111,6 +117,38 @@ struct LineBlockReader {
         }
     }
 
-    /// A copy of the current block (for handing to another task).
-    func copy(_ range: Range<Int>) -> [UInt8] { Array(buffer[range]) }
+    /// The buffer, for another stream to use, once this one is finished: the reader keeps none.
+    mutating func giveUpBuffer() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&buffer, &out)
+        filled = 0
+        blockEnd = 0
+        ended = true
+        return out
+    }
+
+    /// Whether the stream is used up: the next `next()` returns nil.
+    var isFinished: Bool { ended && filled == blockEnd }
+
+    /// Hands out the buffer that holds the block `next()` just returned (its bytes `0..<range`
+    /// upper bound) and reads on in `fresh`: the partial line after the block is moved to its front.
+    /// So a block goes to another task without a copy; `fresh` is a buffer that such a task gave
+    /// back (any size: it grows to the reader's block size).
+    mutating func takeBlock(replacingWith fresh: [UInt8]) -> [UInt8] {
+        var next = fresh
+        // The same size as the buffer it replaces, so that blocks do not depend on which buffer
+        // came back.
+        if next.count < buffer.count { next += [UInt8](repeating: 0, count: buffer.count - next.count) }
+        if next.count > buffer.count { next.removeLast(next.count - buffer.count) }
+        let carry = filled - blockEnd
+        do {
+            var target = next.mutableSpan
+            let source = buffer.span
+            for i in 0..<carry { target[i] = source[blockEnd + i] }
+        }
+        filled = carry
+        blockEnd = 0
+        swap(&buffer, &next)
+        return next
+    }
 }

@@ -10,8 +10,14 @@ struct MergeState {
     let sources: [InputSource]
     var aggregate: Aggregate
     var outcomes: [InputOutcome]
-    /// Per input still being read: the merged counts of its items so far.
-    private var pending: [Int: Aggregate] = [:]
+    /// Per input still being read: the counts of its items so far. One item's counts stay sparse
+    /// (most inputs are one item: a small file); a second item's make them dense.
+    private var pending: [Int: PendingCounts] = [:]
+
+    private enum PendingCounts {
+        case sparse(SparseAggregate)
+        case dense(Aggregate)
+    }
     /// Per input: items planned, items merged, and whether planning it is over.
     private var plannedItems: [Int]
     private var mergedItems: [Int]
@@ -20,8 +26,8 @@ struct MergeState {
     private var openFiles: [Int: MappedFile] = [:]
     /// Per input: lines of each item, by ordinal (to number lines across chunks).
     private var lineCounts: [[Int]]
-    /// Per input: malformed samples with the ordinal of their item (nil: already absolute).
-    private var samples: [[(ordinal: Int?, sample: ChunkSample)]]
+    /// Per input: malformed samples with the ordinal of their item.
+    private var samples: [[(ordinal: Int, sample: ChunkSample)]]
     var bytesDone = 0
     var bytesTotal = 0
     var interrupted = false
@@ -76,7 +82,11 @@ struct MergeState {
             samples[file] = []
             return
         }
-        if let partial { aggregate.merge(partial) }
+        switch partial {
+        case .sparse(let counts)?: aggregate.merge(counts)
+        case .dense(let counts)?: aggregate.merge(counts)
+        case nil: break
+        }
     }
     /// Records that an input could not be read (or read to its end).
     mutating func fail(_ file: Int, _ failure: InputFailure) {
@@ -95,23 +105,28 @@ struct MergeState {
         outcomes[result.file].textBytes += result.textBytes
         if let failure = result.failure { fail(result.file, failure) }
         if let format = result.format { outcomes[result.file].format = format }
-        guard let partial = result.aggregate else { return }
-        if pending[result.file] == nil {
-            pending[result.file] = partial
-        } else {
-            pending[result.file]!.merge(partial)
+        guard let partial = result.counts else { return }
+        switch pending.removeValue(forKey: result.file) {
+        case nil:
+            pending[result.file] = .sparse(partial)
+        case .sparse(let first)?:
+            var dense = Aggregate.empty(classCount: aggregate.classCount)
+            dense.merge(first)
+            dense.merge(partial)
+            pending[result.file] = .dense(dense)
+        case .dense(var counts)?:
+            counts.merge(partial)
+            pending[result.file] = .dense(counts)
         }
         outcomes[result.file].lines += result.lineCount
         outcomes[result.file].malformed += partial.records.malformed
         outcomes[result.file].records += partial.records.ok + partial.records.nodata + partial.records.skipdata
-        if !result.absoluteLines {
-            if lineCounts[result.file].count <= result.ordinal {
-                lineCounts[result.file] += repeatElement(0, count: result.ordinal + 1 - lineCounts[result.file].count)
-            }
-            lineCounts[result.file][result.ordinal] = result.lineCount
+        if lineCounts[result.file].count <= result.ordinal {
+            lineCounts[result.file] += repeatElement(0, count: result.ordinal + 1 - lineCounts[result.file].count)
         }
+        lineCounts[result.file][result.ordinal] = result.lineCount
         for sample in result.samples {
-            samples[result.file].append((result.absoluteLines ? nil : result.ordinal, sample))
+            samples[result.file].append((result.ordinal, sample))
         }
     }
 
@@ -123,7 +138,7 @@ struct MergeState {
             var offsets = [0]
             for count in lineCounts[file] { offsets.append(offsets.last! + count) }
             let located = samples[file].map { ordinal, sample in
-                sample.record.located(path: sources[file].name, line: (ordinal.map { offsets[$0] } ?? 0) + sample.line)
+                sample.record.located(path: sources[file].name, line: offsets[ordinal] + sample.line)
             }
             placed += located.sorted { $0.line < $1.line }.prefix(MalformedRecord.samplesPerInput)
         }

@@ -3,17 +3,21 @@ import FlowIO
 /// The batch job: every input, cut into work items, counted concurrently against one shared index,
 /// merged into one `SummarizeResult`. This is the only `TaskGroup` of the engine.
 ///
-/// Work items:
-/// - a plain file is mapped (or read with `pread`) and cut by `ChunkPlan` into chunks of whole
-///   lines; each chunk is one item;
-/// - a gzip file (detected by its magic bytes) is one item that inflates and counts the file as a
-///   stream, block by block: many gzip files run concurrently, one per task;
-/// - standard input is read here, block by block (inflated if it is gzip), and each block of whole
-///   lines becomes an item, like a chunk.
+/// Work items (`WorkItem`):
+/// - a regular file is opened by a task (`.open`), which tells gzip from plain text and counts a
+///   file that fits in one chunk (plain) or one block (gzip) there and then: a small file is one task;
+/// - a larger plain file comes back and is cut by `ChunkPlan` into chunks of whole lines, each an item;
+/// - a larger gzip file, standard input and pipes are streams (`StreamInput`): a `.stream` item reads
+///   (inflates) the next block of whole lines and hands it back as a `.block` item for another task
+///   to count, while the stream reads on. So inflating and counting overlap even for one input.
 ///
-/// At most `jobs` items are in flight. Each returns its own `Aggregate`; merging is associative and
-/// commutative, malformed samples are ordered by file and line, so the result does not depend on
-/// `jobs`, on the chunk size or on completion order.
+/// At most `jobs` items are in flight. A task slot that frees takes a block waiting to be counted
+/// first, then a stream that can read on, then a new input (while fewer than `jobs` streams are
+/// open): so at most about `jobs` blocks wait, and memory stays bounded however fast a stream
+/// inflates. Each task counts into a scratch aggregate
+/// it is given and returns only what it touched (`SparseAggregate`); merging is associative and
+/// commutative, malformed samples are ordered by file and line, and block boundaries depend only on
+/// the block size, so the result does not depend on `jobs`, on the chunk size or on completion order.
 public enum SummarizeJob {
     /// Runs the job.
     ///
@@ -23,116 +27,154 @@ public enum SummarizeJob {
         progress: ((ProgressSnapshot) -> Void)? = nil
     ) async -> SummarizeResult {
         let keys = ServiceKeys(index: index)
+        let context = JobContext(index: index, keys: keys, options: options)
         let clock = ContinuousClock()
         let started = clock.now
-        var state = MergeState(sources: sources, classCount: index.classCount)
-        var plan = WorkPlanner(sources: sources, options: options)
-        state.bytesTotal = plan.bytesTotal
+        var scheduler = Scheduler(sources: sources, options: options, classCount: index.classCount)
 
         await withTaskGroup(of: ItemResult.self) { group in
             var inFlight = 0
             while true {
                 if Interrupt.isRequested {
-                    state.interrupted = true
+                    scheduler.state.interrupted = true
                     break
                 }
-                if options.failFast && state.hasFailure { break }
-                guard let item = plan.next(&state) else { break }
-                if inFlight == options.jobs, let done = await group.next() {
-                    inFlight -= 1
-                    state.merge(done)
-                    report(progress, state, clock.now - started)
+                if options.failFast && scheduler.state.hasFailure { break }
+                if inFlight < options.jobs, let item = scheduler.next() {
+                    let scratch = scheduler.takeScratch()
+                    group.addTask { process(item, scratch: scratch, context) }
+                    inFlight += 1
+                    continue
                 }
-                group.addTask { process(item, index: index, keys: keys, options: options) }
-                inFlight += 1
+                guard inFlight > 0, let done = await group.next() else { break }
+                inFlight -= 1
+                scheduler.absorb(done)
+                report(progress, scheduler.state, clock.now - started)
             }
-            if state.interrupted || (options.failFast && state.hasFailure) { group.cancelAll() }
+            if scheduler.state.interrupted || (options.failFast && scheduler.state.hasFailure) { group.cancelAll() }
             for await done in group {
-                state.merge(done)
-                report(progress, state, clock.now - started)
+                scheduler.absorb(done, stopping: true)
+                report(progress, scheduler.state, clock.now - started)
             }
+            scheduler.closeStreams()
         }
-        if Interrupt.isRequested { state.interrupted = true }
-        return state.result(elapsed: clock.now - started, index: index, keys: keys)
+        if Interrupt.isRequested { scheduler.state.interrupted = true }
+        return scheduler.state.result(elapsed: clock.now - started, index: index, keys: keys)
     }
 
     private static func report(_ progress: ((ProgressSnapshot) -> Void)?, _ state: MergeState, _ elapsed: Duration) {
         guard let progress else { return }
         progress(ProgressSnapshot(bytesDone: state.bytesDone, bytesTotal: state.bytesTotal, elapsedSeconds: elapsed.seconds))
     }
+}
 
-    /// Counts one work item. Runs in a child task; touches nothing shared but the immutable index.
-    static func process(_ item: WorkItem, index: PrefixIndex, keys: ServiceKeys, options: SummarizeOptions) -> ItemResult {
-        switch item {
-        case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
-            var scanner = ChunkScanner(index: index, keys: keys, format: format, lineLimit: options.lineLimit)
-            do {
-                try mapped.withBytes(in: range) {
-                    scanner.scan($0, startsInsideLine: startsInsideLine, endsInsideLine: endsInsideLine)
-                }
-            } catch {
-                return ItemResult(file: file, ordinal: ordinal, bytes: range.count, failure: InputFailure(reading: error))
+/// The job's loop state between tasks: what is ready to run, the merged counts, and the buffers and
+/// scratch aggregates that tasks hand back for the next ones. Runs only on the job's own task.
+struct Scheduler {
+    var state: MergeState
+    private var plan: WorkPlanner
+    private let options: SummarizeOptions
+    private let classCount: Int
+    /// Blocks read from streams, waiting for a task to count them (oldest first).
+    private var blocks: [WorkItem] = []
+    private var blocksHead = 0
+    /// Streams that can read on, waiting for a task.
+    private var idle: [StreamInput] = []
+    /// Streams not yet ended (idle or being read), by input.
+    private var openStreams: [Int: StreamInput] = [:]
+    private var scratches: [Aggregate] = []
+    private var buffers: [[UInt8]] = []
+
+    /// Buffers kept for reuse, at most: about as many as can be in use at once.
+    private let bufferCap: Int
+
+    init(sources: [InputSource], options: SummarizeOptions, classCount: Int) {
+        state = MergeState(sources: sources, classCount: classCount)
+        plan = WorkPlanner(sources: sources, options: options)
+        state.bytesTotal = plan.bytesTotal
+        self.options = options
+        self.classCount = classCount
+        bufferCap = 3 * options.jobs
+    }
+
+    /// The next item to run, or nil when nothing can run until a task returns.
+    mutating func next() -> WorkItem? {
+        if blocksHead < blocks.count {
+            let block = blocks[blocksHead]
+            blocksHead += 1
+            if blocksHead == blocks.count {
+                blocks.removeAll(keepingCapacity: true)
+                blocksHead = 0
             }
-            mapped.release(range)
-            var result = ItemResult(file: file, ordinal: ordinal, bytes: range.count, scanner: scanner)
-            result.textBytes = range.count
-            return result
-        case .buffer(let file, let ordinal, let bytes, let format):
-            var scanner = ChunkScanner(index: index, keys: keys, format: format, lineLimit: options.lineLimit)
-            scanner.scan(bytes.span)
-            // bytes: what the block covered, so that progress from a stream counts up.
-            var result = ItemResult(file: file, ordinal: ordinal, bytes: bytes.count, scanner: scanner)
-            result.textBytes = bytes.count
-            return result
-        case .gzip(let file, let mapped):
-            return GzipItem.process(file: file, mapped: mapped, index: index, keys: keys, options: options)
+            return block
+        }
+        if !idle.isEmpty {
+            let stream = idle.removeFirst()
+            state.planned(stream.file)
+            return .stream(stream, spare: takeBuffer())
+        }
+        // New inputs only while fewer streams than jobs are open: each holds a block buffer.
+        switch plan.next(&state, newInputs: openStreams.count < options.jobs) {
+        case .item(.open(let file, let path, _))?:
+            return .open(file: file, path: path, spare: takeBuffer())
+        case .item(let item)?:
+            return item
+        case .stream(let stream)?:
+            openStreams[stream.file] = stream
+            state.planned(stream.file)
+            return .stream(stream, spare: takeBuffer())
+        case nil:
+            return nil
         }
     }
-}
 
-/// One unit of work.
-enum WorkItem: Sendable {
-    /// A range of whole lines of a plain file (at its ends, perhaps part of an over-long line:
-    /// `ChunkPlan`).
-    case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat, startsInsideLine: Bool, endsInsideLine: Bool)
-    /// A block of whole lines read from standard input.
-    case buffer(file: Int, ordinal: Int, [UInt8], InputFormat)
-    /// A whole gzip file.
-    case gzip(file: Int, MappedFile)
-}
-
-/// What one work item counted.
-struct ItemResult: Sendable {
-    var file: Int
-    /// The item's position in its file (chunks and standard-input blocks); 0 for gzip.
-    var ordinal: Int
-    /// Input bytes the item covered, for progress.
-    var bytes: Int
-    /// Text bytes the item read (inflated, for gzip).
-    var textBytes = 0
-    var lineCount = 0
-    var aggregate: Aggregate?
-    var samples: [ChunkSample] = []
-    var failure: InputFailure?
-    /// Set by gzip items, which detect their own format.
-    var format: DetectedFormat.Kind?
-    /// Lines numbered from the file's start (gzip) rather than the item's.
-    var absoluteLines = false
-
-    init(file: Int, ordinal: Int, bytes: Int, failure: InputFailure) {
-        self.file = file
-        self.ordinal = ordinal
-        self.bytes = bytes
-        self.failure = failure
+    /// A scratch aggregate for a task: one a task gave back, or a new one.
+    mutating func takeScratch() -> Aggregate {
+        scratches.popLast() ?? .empty(classCount: classCount)
     }
 
-    init(file: Int, ordinal: Int, bytes: Int, scanner: ChunkScanner) {
-        self.file = file
-        self.ordinal = ordinal
-        self.bytes = bytes
-        lineCount = scanner.lineCount
-        aggregate = scanner.aggregate
-        samples = scanner.samples
+    /// A block buffer given back, or an empty one (the reader makes it).
+    private mutating func takeBuffer() -> [UInt8] { buffers.popLast() ?? [] }
+
+    /// Takes in what a task did: its counts, and what comes next for its input.
+    /// - Parameter stopping: the run is stopping: nothing more is queued, streams are closed.
+    mutating func absorb(_ result: ItemResult, stopping: Bool = false) {
+        if let scratch = result.scratch { scratches.append(scratch) }
+        for spare in result.spares where !spare.isEmpty && buffers.count < bufferCap { buffers.append(spare) }
+        let file = result.file
+        if let opened = result.opened {
+            state.outcomes[file].bytes = opened.mapped.count
+            state.outcomes[file].isGzip = opened.isGzip
+            if let format = opened.format { state.outcomes[file].format = format }
+            state.opened(file, opened.mapped)
+        }
+        if let streamBytes = result.streamBytes, result.stream?.mapped == nil { state.outcomes[file].bytes = streamBytes }
+        if let block = result.block, !stopping {
+            // Planned before this result is merged, so the input is not taken as complete.
+            state.planned(file)
+            blocks.append(block)
+        }
+        state.merge(result)
+        if let stream = result.stream {
+            if result.inputDone || stopping {
+                stream.close()
+                openStreams[file] = nil
+            } else {
+                openStreams[file] = stream
+                idle.append(stream)
+            }
+        }
+        if result.inputDone {
+            state.plannedAll(file)
+        } else if let opened = result.opened, let format = opened.chunking {
+            plan.cut(file: file, mapped: opened.mapped, format: format, &state)
+        }
+    }
+
+    /// Closes every stream still open (a run that stopped early).
+    mutating func closeStreams() {
+        for stream in openStreams.values { stream.close() }
+        openStreams = [:]
     }
 }
 

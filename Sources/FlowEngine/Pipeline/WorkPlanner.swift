@@ -1,159 +1,163 @@
 import FlowIO
 
-/// Turns the inputs into work items, lazily and in input order: opens each file, tells gzip from
-/// plain text by the magic bytes, detects a plain file's format from its first line and cuts it into
-/// chunks; reads standard input block by block. Inputs that cannot be opened are recorded as
-/// failures in the merge state and skipped.
+/// Turns the inputs into work, lazily and in input order. A regular file becomes an `.open` item
+/// (the task opens it, tells gzip from plain text and counts a small file whole); a plain file
+/// larger than a chunk comes back (`cut`) and is cut here into chunks by `ChunkPlan`, one at a time
+/// as jobs take them; standard input, pipes and sockets become streams. Inputs that cannot be read
+/// at all are recorded as failures in the merge state and skipped.
 struct WorkPlanner {
+    /// What the planner hands the job.
+    enum Planned {
+        case item(WorkItem)
+        /// A stream to read block by block (the job gives it a buffer and a task).
+        case stream(StreamInput)
+    }
+
     private let sources: [InputSource]
     private let options: SummarizeOptions
+    /// Per input: its size and kind from one stat at the start (nil for standard input).
+    private let probes: [(size: Int?, special: InputKinds.Special?)]
     private var next = 0
-    /// The plain file being cut into chunks, one at a time (see `ChunkPlan.next`).
-    /// `insideLine`: the next chunk starts inside an over-long line (`ChunkPlan.Chunk.endsInsideLine`).
-    private var current: (file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int, insideLine: Bool)?
-    /// Standard input or a named pipe, while it is being read; `fd` is closed at its end unless it
-    /// is standard input.
-    private var standardInput: (file: Int, reader: LineBlockReader, format: InputFormat?, ordinal: Int, fd: Int32, name: String)?
+    /// Plain files being cut into chunks, in the order they came back from opening; the first is
+    /// cut first. `insideLine`: the next chunk starts inside an over-long line
+    /// (`ChunkPlan.Chunk.endsInsideLine`).
+    private var cutting: [(file: Int, mapped: MappedFile, format: InputFormat, nextStart: Int, ordinal: Int, insideLine: Bool)] = []
     /// Total bytes of the regular files, for progress.
     let bytesTotal: Int
 
     init(sources: [InputSource], options: SummarizeOptions) {
         self.sources = sources
         self.options = options
-        bytesTotal = sources.reduce(0) { total, source in
-            if let path = source.path { return total + (FileReading.size(of: path) ?? 0) }
-            return total
-        }
+        probes = sources.map { source in source.path.map(InputKinds.probe) ?? (nil, nil) }
+        bytesTotal = probes.reduce(0) { $0 + ($1.size ?? 0) }
     }
 
-    /// The next work item, or nil when every input has been planned.
-    mutating func next(_ state: inout MergeState) -> WorkItem? {
-        while true {
-            if var chunking = current {
-                let mapped = chunking.mapped
-                if chunking.nextStart < mapped.count {
-                    let chunk: ChunkPlan.Chunk
-                    do {
-                        chunk = try ChunkPlan.next(
-                            from: chunking.nextStart, count: mapped.count, size: options.chunkSize, lineLimit: options.lineLimit
-                        ) { (from, before) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: from, before: before) }
-                    } catch {
-                        state.fail(chunking.file, InputFailure(reading: error))
-                        state.plannedAll(chunking.file)
-                        current = nil
-                        continue
-                    }
-                    let range = chunk.range
-                    let item = WorkItem.chunk(
-                        file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format,
-                        startsInsideLine: chunking.insideLine, endsInsideLine: chunk.endsInsideLine)
-                    state.planned(chunking.file)
-                    chunking.ordinal += 1
-                    chunking.nextStart = range.upperBound
-                    chunking.insideLine = chunk.endsInsideLine
-                    current = chunking
-                    if range.upperBound == mapped.count { state.plannedAll(chunking.file) }
-                    return item
-                }
-                // Only a file without bytes gets here without having planned its last chunk.
-                if mapped.count == 0 { state.plannedAll(chunking.file) }
-                current = nil
+    /// Whether every input has been handed out, and every chunk planned.
+    var isDone: Bool { cutting.isEmpty && next >= sources.count }
+
+    /// Whether the next thing planned is a chunk of a file already open (not a new input).
+    var hasChunks: Bool { !cutting.isEmpty }
+
+    /// A plain file larger than a chunk, opened by a task: cut it into chunks from here.
+    /// - Parameter ordinal: the first chunk's position (the open item was none of them).
+    mutating func cut(file: Int, mapped: MappedFile, format: InputFormat, _ state: inout MergeState) {
+        guard mapped.count > 0 else {
+            state.plannedAll(file)
+            return
+        }
+        cutting.append((file, mapped, format, 0, 0, false))
+    }
+
+    /// The next chunk, or the next input; nil when there is nothing more.
+    /// - Parameter newInputs: false to plan only chunks of files already open.
+    mutating func next(_ state: inout MergeState, newInputs: Bool = true) -> Planned? {
+        while let chunking = cutting.first {
+            let mapped = chunking.mapped
+            let chunk: ChunkPlan.Chunk
+            do {
+                chunk = try ChunkPlan.next(
+                    from: chunking.nextStart, count: mapped.count, size: options.chunkSize, lineLimit: options.lineLimit
+                ) { (from, before) throws(FileSystemError) -> Int? in try Self.newline(in: mapped, from: from, before: before) }
+            } catch {
+                state.fail(chunking.file, InputFailure(reading: error))
+                state.plannedAll(chunking.file)
+                cutting.removeFirst()
+                continue
             }
-            if let input = standardInput {
-                if let item = nextStandardInputBlock(&state) { return item }
-                if input.fd != 0 { InputKinds.close(input.fd) }
-                standardInput = nil
+            let range = chunk.range
+            let item = WorkItem.chunk(
+                file: chunking.file, ordinal: chunking.ordinal, mapped, range, chunking.format,
+                startsInsideLine: chunking.insideLine, endsInsideLine: chunk.endsInsideLine)
+            state.planned(chunking.file)
+            if range.upperBound == mapped.count {
+                cutting.removeFirst()
+                state.plannedAll(chunking.file)
+            } else {
+                cutting[0].ordinal += 1
+                cutting[0].nextStart = range.upperBound
+                cutting[0].insideLine = chunk.endsInsideLine
             }
-            guard next < sources.count else { return nil }
+            return .item(item)
+        }
+        guard newInputs else { return nil }
+        while next < sources.count {
             let file = next
             next += 1
             if options.failFast && state.hasFailure { return nil }
             switch sources[file] {
             case .file(let path), .named(let path, _):
-                switch InputKinds.special(path) {
+                switch probes[file].special {
                 case .stream?:
                     // A named pipe or a process substitution (`<(zcat x.gz)`): read like standard input.
                     do {
-                        startStream(file, fd: try InputKinds.openStream(path), name: sources[file].name, &state)
+                        if let stream = startStream(file, fd: try InputKinds.openStream(path), name: sources[file].name, &state) {
+                            return .stream(stream)
+                        }
                     } catch {
                         state.fail(file, InputFailure(kind: .cannotOpen, message: error.description))
+                        state.plannedAll(file)
                     }
                 case .device?:
                     // /dev/zero or /dev/urandom never end and hold no log: refused, not read.
                     state.fail(file, InputFailure(kind: .cannotOpen, message: "cannot read \"\(path)\": a device, not a file or a pipe"))
+                    state.plannedAll(file)
                 case nil:
-                    if let item = open(path, file, &state) { return item }
+                    state.planned(file)
+                    return .item(.open(file: file, path: path, spare: []))
                 }
             case .standardInput:
-                startStream(file, fd: 0, name: "<stdin>", &state)
+                if let stream = startStream(file, fd: 0, name: "<stdin>", &state) { return .stream(stream) }
             }
         }
-    }
-
-    /// Opens a file: a gzip file is one item; a plain one is planned into chunks (returns nil and
-    /// sets `current`); a failure is recorded.
-    private mutating func open(_ path: String, _ file: Int, _ state: inout MergeState) -> WorkItem? {
-        do {
-            let mapped = try MappedFile(path: path, allowMapping: options.allowMapping)
-            state.outcomes[file].bytes = mapped.count
-            state.opened(file, mapped)
-            let head = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
-            if head {
-                state.outcomes[file].isGzip = true
-                state.planned(file)
-                state.plannedAll(file)
-                return .gzip(file: file, mapped)
-            }
-            guard let format = try detectFormat(mapped, path) else {
-                // Nothing but blank lines: still counted (as blank lines) by one chunk.
-                current = (file, mapped, InputFormat.blankOnly, 0, 0, false)
-                return nil
-            }
-            state.outcomes[file].format = format.detected.kind
-            current = (file, mapped, format, 0, 0, false)
-            return nil
-        } catch let error as FileSystemError {
-            let kind: InputFailure.Kind =
-                switch error.code {
-                case .ioError: .ioError
-                case .changed: .changed
-                default: .cannotOpen
-                }
-            state.fail(file, InputFailure(kind: kind, message: error.description))
-        } catch let error as LayoutError {
-            state.fail(file, InputFailure(kind: .badHeader, message: "\(path): \(error)"))
-        } catch {
-            state.fail(file, InputFailure(kind: .ioError, message: "\(path): \(error)"))
-        }
-        state.plannedAll(file)
         return nil
     }
 
-    /// The format from the first non-blank line, reading a growing window from the start.
-    private func detectFormat(_ mapped: MappedFile, _ path: String) throws -> InputFormat? {
+    /// The format of a file's first non-blank line, reading a growing window from its start.
+    static func detectFormat(_ mapped: MappedFile, options: SummarizeOptions) throws -> InputFormat? {
         var window = 64 << 10
         while true {
             let end = min(window, mapped.count)
             let result = try mapped.withBytes(in: 0..<end) { bytes in
                 Result { () throws(LayoutError) -> (InputFormat?, Bool) in
-                    // Only trust a line that is complete: it ends with a newline inside the window,
-                    // or the window is the whole file.
-                    var lastNewline = bytes.count - 1
-                    while lastNewline >= 0 && bytes[lastNewline] != 0x0A { lastNewline -= 1 }
-                    let complete = end == mapped.count ? bytes.count : lastNewline + 1
-                    let format = try InputFormat.detect(
-                        in: bytes.extracting(0..<complete), fields: options.fields, lineLimit: options.lineLimit)
-                    return (format, format != nil || end == mapped.count)
+                    try decide(bytes, isWhole: end == mapped.count, options: options)
                 }
             }
             let (format, decided) = try result.get()
             if decided { return format }
-            // No line end within the line limit: the first line is over-long (counted malformed
-            // by the scanner); read the file with the default format or --fields rather than
-            // reading ever larger windows of it.
-            if end > options.lineLimit { return InputFormat.forOverLongFirstLine(fields: options.fields) }
+            if let format = overLong(end, options) { return format }
             window *= 4
         }
+    }
+
+    /// The same rule on bytes already in memory (`bytes` is the whole file).
+    static func detectFormat(in bytes: Span<UInt8>, options: SummarizeOptions) throws(LayoutError) -> InputFormat? {
+        var window = 64 << 10
+        while true {
+            let end = min(window, bytes.count)
+            let (format, decided) = try decide(bytes.extracting(0..<end), isWhole: end == bytes.count, options: options)
+            if decided { return format }
+            if let format = overLong(end, options) { return format }
+            window *= 4
+        }
+    }
+
+    /// The format from the complete lines of a window (all of it when it is the whole file), and
+    /// whether that decides it.
+    private static func decide(_ bytes: Span<UInt8>, isWhole: Bool, options: SummarizeOptions) throws(LayoutError) -> (InputFormat?, Bool) {
+        // Only trust a line that is complete: it ends with a newline inside the window, or the
+        // window is the whole file.
+        var lastNewline = bytes.count - 1
+        while lastNewline >= 0 && bytes[lastNewline] != 0x0A { lastNewline -= 1 }
+        let complete = isWhole ? bytes.count : lastNewline + 1
+        let format = try InputFormat.detect(in: bytes.extracting(0..<complete), fields: options.fields, lineLimit: options.lineLimit)
+        return (format, format != nil || isWhole)
+    }
+
+    /// No line end within the line limit: the first line is over-long (counted malformed by the
+    /// scanner); read the file with the default format or --fields rather than reading ever larger
+    /// windows of it.
+    private static func overLong(_ end: Int, _ options: SummarizeOptions) -> InputFormat? {
+        end > options.lineLimit ? InputFormat.forOverLongFirstLine(fields: options.fields) : nil
     }
 
     /// The first newline in `offset..<before`, reading 64 KiB windows.
@@ -171,7 +175,8 @@ struct WorkPlanner {
         return nil
     }
 
-    private mutating func startStream(_ file: Int, fd: Int32, name: String, _ state: inout MergeState) {
+    /// Standard input or a pipe as a stream: gzip told by its first two bytes.
+    private func startStream(_ file: Int, fd: Int32, name: String, _ state: inout MergeState) -> StreamInput? {
         var prefix = [UInt8](repeating: 0, count: 2)
         var got = 0
         do {
@@ -182,49 +187,21 @@ struct WorkPlanner {
             }
             prefix.removeSubrange(got...)
             let stream: LineBlockReader.Stream
+            var blockSize = options.chunkSize
             if GzipReader.isGzip(prefix.span) {
                 state.outcomes[file].isGzip = true
                 stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix)))
                 prefix = []
+                blockSize = options.gzipBlockSize
             } else {
                 stream = .descriptor(fd, name: name)
             }
-            standardInput = (file, LineBlockReader(stream, blockSize: options.chunkSize, lineLimit: options.lineLimit, prefix: prefix), nil, 0, fd, name)
+            let reader = LineBlockReader(stream, blockSize: blockSize, lineLimit: options.lineLimit, prefix: prefix)
+            return StreamInput(file: file, name: name, reader: reader, mapped: nil, descriptor: fd)
         } catch {
             if fd != 0 { InputKinds.close(fd) }
             state.fail(file, InputFailure(reading: error))
             state.plannedAll(file)
-        }
-    }
-
-    private mutating func nextStandardInputBlock(_ state: inout MergeState) -> WorkItem? {
-        guard var input = standardInput else { return nil }
-        defer { standardInput = input }
-        do {
-            guard let range = try input.reader.next() else {
-                state.plannedAll(input.file)
-                return nil
-            }
-            state.outcomes[input.file].bytes = input.reader.bytesRead
-            if input.format == nil {
-                do {
-                    input.format = try InputFormat.detect(
-                        in: input.reader.buffer.span.extracting(range), fields: options.fields, lineLimit: options.lineLimit)
-                    state.outcomes[input.file].format = input.format?.detected.kind
-                } catch {
-                    state.fail(input.file, InputFailure(kind: .badHeader, message: "\(input.name): \(error)"))
-                    state.plannedAll(input.file)
-                    return nil
-                }
-            }
-            let item = WorkItem.buffer(
-                file: input.file, ordinal: input.ordinal, input.reader.copy(range), input.format ?? InputFormat.blankOnly)
-            input.ordinal += 1
-            state.planned(input.file)
-            return item
-        } catch {
-            state.fail(input.file, InputFailure(reading: error))
-            state.plannedAll(input.file)
             return nil
         }
     }

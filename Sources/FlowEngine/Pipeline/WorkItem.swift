@@ -1,0 +1,115 @@
+import FlowIO
+
+/// One unit of work, run in a child task of `SummarizeJob`.
+enum WorkItem: Sendable {
+    /// A regular file, not yet opened: the task opens it, tells gzip from plain text and detects the
+    /// format. A file that fits in one chunk (plain) or one block (gzip) is counted in the same task,
+    /// so that a small file costs one task and no hand-over; a larger one comes back to be cut into
+    /// chunks (plain) or read on as a stream (gzip).
+    /// `spare`: a block buffer for the reader, should it be gzip.
+    case open(file: Int, path: String, spare: [UInt8])
+    /// A range of whole lines of a plain file (at its ends, perhaps part of an over-long line:
+    /// `ChunkPlan`).
+    case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat, startsInsideLine: Bool, endsInsideLine: Bool)
+    /// A block of whole lines read from a stream (`bytes[0..<count]`), to be counted.
+    case block(file: Int, ordinal: Int, bytes: [UInt8], count: Int, InputFormat)
+    /// Read the next block of a stream (inflating it when it is gzip), with a buffer to read on in.
+    case stream(StreamInput, spare: [UInt8])
+}
+
+/// A stream read block by block (a gzip file, standard input, a pipe): its reader and where it is.
+///
+/// Inflating is sequential, so one task at a time reads a stream: the job hands it to a task with a
+/// `.stream` item and gets it back in the result, and only then hands it on (the task group orders
+/// the two tasks' accesses). Blocks are counted by other tasks meanwhile, so inflating and counting
+/// overlap even when there is only one input.
+final class StreamInput: @unchecked Sendable {
+    let file: Int
+    let name: String
+    var reader: LineBlockReader
+    /// The format of the first non-blank block; nil until it has been seen.
+    var format: InputFormat?
+    /// The next block's position in the stream, for line numbers.
+    var ordinal = 0
+    /// The file of a gzip input (checked once read); nil for standard input and pipes.
+    let mapped: MappedFile?
+    /// A pipe's descriptor, closed when the stream ends (never standard input's).
+    let descriptor: Int32?
+
+    init(file: Int, name: String, reader: LineBlockReader, mapped: MappedFile?, descriptor: Int32?) {
+        self.file = file
+        self.name = name
+        self.reader = reader
+        self.mapped = mapped
+        self.descriptor = descriptor
+    }
+
+    /// Closes the pipe, if any. Called by the job when the stream has ended or the run stops.
+    func close() {
+        if let descriptor, descriptor != 0 { InputKinds.close(descriptor) }
+    }
+}
+
+/// What one work item did: its counts, and what the job must do next with its input.
+struct ItemResult: Sendable {
+    var file: Int
+    /// The item's position in its file (chunks and blocks); its lines are numbered from there.
+    var ordinal: Int
+    /// Input bytes the item covered, for progress.
+    var bytes: Int
+    /// Text bytes the item counted (inflated, for gzip).
+    var textBytes = 0
+    var lineCount = 0
+    /// What the item counted; nil when it counted nothing (a failure, a stream read that handed
+    /// its block on).
+    var counts: SparseAggregate?
+    var samples: [ChunkSample] = []
+    var failure: InputFailure?
+    /// The task's scratch aggregate, empty again, for the next item.
+    var scratch: Aggregate?
+    /// Block buffers the item is done with, for streams to read on in.
+    var spares: [[UInt8]] = []
+
+    /// Set when a stream's first non-blank block told its format.
+    var format: DetectedFormat.Kind?
+    /// A stream's bytes read so far (inflated, for gzip): standard input's size.
+    var streamBytes: Int?
+
+    /// What the job learns from opening a file or reading a stream.
+    var opened: Opened?
+    /// A stream that has more to read.
+    var stream: StreamInput?
+    /// A block the stream task read, for another task to count.
+    var block: WorkItem?
+    /// Whether the input has no more items to come from this item's side: a file counted whole, the
+    /// last block of a stream, a failure.
+    var inputDone = false
+
+    struct Opened: Sendable {
+        var mapped: MappedFile
+        var isGzip: Bool
+        var format: DetectedFormat.Kind?
+        /// A plain file larger than one chunk: the job cuts it (`format` to read it with).
+        var chunking: InputFormat?
+    }
+
+    init(file: Int, ordinal: Int, bytes: Int) {
+        self.file = file
+        self.ordinal = ordinal
+        self.bytes = bytes
+    }
+
+    init(file: Int, ordinal: Int, bytes: Int, failure: InputFailure) {
+        self.init(file: file, ordinal: ordinal, bytes: bytes)
+        self.failure = failure
+        inputDone = true
+    }
+
+    /// Takes the scanner's counts (sparse) and gives its scratch aggregate back, empty.
+    mutating func take(_ scanner: inout ChunkScanner) {
+        lineCount = scanner.lineCount
+        counts = scanner.aggregate.takeSparse()
+        samples = scanner.samples
+        scratch = scanner.aggregate
+    }
+}
