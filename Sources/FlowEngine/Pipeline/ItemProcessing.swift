@@ -13,16 +13,24 @@ struct JobContext: Sendable {
 }
 
 extension SummarizeJob {
-    /// Runs one work item in a child task, counting into `scratch` (the task's reusable aggregate,
-    /// empty), and gives `scratch` back, empty again, in the result.
-    static func process(_ item: WorkItem, scratch: Aggregate, _ context: JobContext) -> ItemResult {
+    /// Runs one work item in a child task, counting into the workspace's scratch aggregate (empty),
+    /// and gives the scratch back, empty again, in the result, with the buffers it is done with.
+    static func process(_ item: WorkItem, _ handoff: Handoff<Workspace>, _ context: JobContext) -> ItemResult {
+        let workspace = handoff.take()
+        // Each held once, here: whoever counts takes it out (`owned`), so no second reference
+        // makes the first write copy it.
+        var scratch: Aggregate? = workspace.aggregate
+        var spare: [UInt8]? = workspace.buffer
+        _ = consume workspace
         var result: ItemResult
         switch item {
-        case .open(let file, let path, let spare):
-            result = open(file: file, path: path, spare: spare, scratch: scratch, context)
+        case .open(let file, let path):
+            result = open(file: file, path: path, spare: &spare, scratch: &scratch, context)
         case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
             result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
-            var scanner = ChunkScanner(index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit, aggregate: scratch)
+            var scanner = ChunkScanner(
+                index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
+                aggregate: owned(&scratch))
             do {
                 try mapped.withBytes(in: range) {
                     scanner.scan($0, startsInsideLine: startsInsideLine, endsInsideLine: endsInsideLine)
@@ -40,21 +48,33 @@ extension SummarizeJob {
             }
         case .block(let file, let ordinal, let bytes, let count, let format):
             result = ItemResult(file: file, ordinal: ordinal, bytes: 0)
-            var scanner = ChunkScanner(index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit, aggregate: scratch)
+            var scanner = ChunkScanner(
+                index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
+                aggregate: owned(&scratch))
             scanner.scan(bytes.span.extracting(0..<count))
             result.take(&scanner)
             // A stream's text bytes are counted once, when it ends (all it read, skipped bytes of
             // over-long lines too).
             result.spares.append(bytes)
-        case .stream(let stream, let spare):
-            result = read(stream, spare: spare, scratch: scratch, context)
+        case .stream(let stream):
+            result = read(stream, spare: &spare, scratch: &scratch, context)
         }
-        if result.scratch == nil { result.scratch = scratch }
+        if let scratch { result.scratch = scratch }
+        if let spare { result.spares.append(spare) }
         return result
     }
 
+    /// Takes the value out of `slot`, leaving nil: the caller is then its only owner.
+    static func owned<T>(_ slot: inout T?) -> T {
+        guard let value = slot else { preconditionFailure("taken twice") }
+        slot = nil
+        return value
+    }
+
     /// Opens a regular file and, when it is small, counts it here.
-    private static func open(file: Int, path: String, spare: [UInt8], scratch: Aggregate, _ context: JobContext) -> ItemResult {
+    private static func open(
+        file: Int, path: String, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
+    ) -> ItemResult {
         let options = context.options
         do {
             let mapped = try MappedFile(
@@ -65,14 +85,14 @@ extension SummarizeJob {
                 let stream = StreamInput(
                     file: file, name: path,
                     reader: LineBlockReader(
-                        .gzip(reader), blockSize: options.gzipBlockSize, lineLimit: options.lineLimit, buffer: spare),
+                        .gzip(reader), blockSize: options.gzipBlockSize, lineLimit: options.lineLimit,
+                        buffer: spare == nil ? [] : owned(&spare)),
                     mapped: mapped, descriptor: nil)
-                var result = read(stream, spare: [], scratch: scratch, context)
+                var result = read(stream, spare: &spare, scratch: &scratch, context)
                 result.opened = .init(mapped: mapped, isGzip: true, format: result.format)
                 return result
             }
             var result = ItemResult(file: file, ordinal: 0, bytes: mapped.count)
-            result.spares.append(spare)
             guard mapped.count <= options.chunkSize else {
                 // Larger than a chunk: the job cuts it, the first line's format in hand.
                 let format = try WorkPlanner.detectFormat(mapped, options: options)
@@ -83,7 +103,8 @@ extension SummarizeJob {
             }
             // One chunk, whole: detected and counted from the same bytes.
             var scanner = ChunkScanner(
-                index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit, aggregate: scratch)
+                index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
+                aggregate: owned(&scratch))
             let detected = try mapped.withBytes { bytes in
                 Result { () throws(LayoutError) -> InputFormat? in
                     let format = try WorkPlanner.detectFormat(in: bytes, options: options)
@@ -125,14 +146,18 @@ extension SummarizeJob {
 
     /// Reads a stream's next block. The last block is counted here (a small gzip file is one task);
     /// any other is handed back for another task to count while the stream reads on.
-    private static func read(_ stream: StreamInput, spare: [UInt8], scratch: Aggregate, _ context: JobContext) -> ItemResult {
-        var result = readBlock(stream, spare: spare, scratch: scratch, context)
+    private static func read(
+        _ stream: StreamInput, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
+    ) -> ItemResult {
+        var result = readBlock(stream, spare: &spare, scratch: &scratch, context)
         result.streamBytes = stream.reader.bytesRead
         if result.inputDone { result.textBytes = stream.reader.bytesRead }
         return result
     }
 
-    private static func readBlock(_ stream: StreamInput, spare: [UInt8], scratch: Aggregate, _ context: JobContext) -> ItemResult {
+    private static func readBlock(
+        _ stream: StreamInput, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
+    ) -> ItemResult {
         let options = context.options
         var result = ItemResult(file: stream.file, ordinal: stream.ordinal, bytes: 0)
         result.stream = stream
@@ -140,7 +165,7 @@ extension SummarizeJob {
             guard let range = try stream.reader.next() else {
                 result.inputDone = true
                 result.bytes = stream.mapped?.count ?? 0
-                result.spares += [spare, stream.reader.giveUpBuffer()]
+                result.spares.append(stream.reader.giveUpBuffer())
                 return result
             }
             if stream.format == nil {
@@ -151,7 +176,7 @@ extension SummarizeJob {
                 } catch {
                     result.failure = InputFailure(kind: .badHeader, message: "\(stream.name): \(error)")
                     result.inputDone = true
-                    result.spares += [spare, stream.reader.giveUpBuffer()]
+                    result.spares.append(stream.reader.giveUpBuffer())
                     return result
                 }
             }
@@ -161,21 +186,22 @@ extension SummarizeJob {
             result.ordinal = ordinal
             if stream.reader.isFinished {
                 var scanner = ChunkScanner(
-                    index: context.index, keys: context.keys, format: format, lineLimit: options.lineLimit, aggregate: scratch)
+                    index: context.index, keys: context.keys, format: format, lineLimit: options.lineLimit,
+                    aggregate: owned(&scratch))
                 scanner.scan(stream.reader.buffer.span.extracting(range))
                 result.take(&scanner)
                 result.inputDone = true
                 result.bytes = stream.mapped?.count ?? 0
-                result.spares += [spare, stream.reader.giveUpBuffer()]
+                result.spares.append(stream.reader.giveUpBuffer())
             } else {
-                let bytes = stream.reader.takeBlock(replacingWith: spare)
+                let bytes = stream.reader.takeBlock(replacingWith: spare == nil ? [] : owned(&spare))
                 result.block = .block(file: stream.file, ordinal: ordinal, bytes: bytes, count: range.upperBound, format)
             }
         } catch {
             result.failure = InputFailure(reading: error)
             result.inputDone = true
             result.bytes = stream.mapped?.count ?? 0
-            result.spares += [spare, stream.reader.giveUpBuffer()]
+            result.spares.append(stream.reader.giveUpBuffer())
         }
         return result
     }

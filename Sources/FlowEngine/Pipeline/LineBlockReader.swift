@@ -26,17 +26,24 @@ struct LineBlockReader {
     ///   - prefix: bytes already read from the stream (sniffed), delivered first.
     ///   - buffer: a buffer to read in (one given back by an earlier block), so that a stream of a
     ///     few kilobytes does not allocate and zero a block-sized buffer; resized to `blockSize`.
-    init(_ stream: Stream, blockSize: Int, lineLimit: Int = LineLimit.bytes, prefix: [UInt8] = [], buffer: [UInt8] = []) {
+    init(
+        _ stream: Stream, blockSize: Int, lineLimit: Int = LineLimit.bytes, prefix: [UInt8] = [],
+        buffer: consuming [UInt8] = []
+    ) {
         self.stream = stream
         self.lineLimit = lineLimit
-        let size = max(blockSize, prefix.count, 2)
-        var buffer = buffer
-        if buffer.count < size { buffer += [UInt8](repeating: 0, count: size - buffer.count) }
-        if buffer.count > size { buffer.removeLast(buffer.count - size) }
-        self.buffer = buffer
-        self.buffer.replaceSubrange(0..<prefix.count, with: prefix)
+        self.buffer = Self.sized(buffer, max(blockSize, prefix.count, 2))
+        if !prefix.isEmpty { self.buffer.replaceSubrange(0..<prefix.count, with: prefix) }
         filled = prefix.count
         bytesRead = prefix.count
+    }
+
+    /// `buffer` made `size` bytes long (grown with zeros or cut), in place when it is not shared.
+    private static func sized(_ buffer: consuming [UInt8], _ size: Int) -> [UInt8] {
+        var buffer = buffer
+        if buffer.count < size { buffer += repeatElement(0, count: size - buffer.count) }
+        if buffer.count > size { buffer.removeLast(buffer.count - size) }
+        return buffer
     }
 
     /// Moves `count` bytes of `buffer` from `source` down to `target` (`target <= source`), in place.
@@ -134,12 +141,10 @@ struct LineBlockReader {
     /// upper bound) and reads on in `fresh`: the partial line after the block is moved to its front.
     /// So a block goes to another task without a copy; `fresh` is a buffer that such a task gave
     /// back (any size: it grows to the reader's block size).
-    mutating func takeBlock(replacingWith fresh: [UInt8]) -> [UInt8] {
-        var next = fresh
+    mutating func takeBlock(replacingWith fresh: consuming [UInt8]) -> [UInt8] {
         // The same size as the buffer it replaces, so that blocks do not depend on which buffer
         // came back.
-        if next.count < buffer.count { next += [UInt8](repeating: 0, count: buffer.count - next.count) }
-        if next.count > buffer.count { next.removeLast(next.count - buffer.count) }
+        var next = Self.sized(fresh, buffer.count)
         let carry = filled - blockEnd
         do {
             var target = next.mutableSpan

@@ -41,8 +41,8 @@ public enum SummarizeJob {
                 }
                 if options.failFast && scheduler.state.hasFailure { break }
                 if inFlight < options.jobs, let item = scheduler.next() {
-                    let scratch = scheduler.takeScratch()
-                    group.addTask { process(item, scratch: scratch, context) }
+                    let workspace = Handoff(scheduler.takeWorkspace())
+                    group.addTask { process(item, workspace, context) }
                     inFlight += 1
                     continue
                 }
@@ -75,9 +75,8 @@ struct Scheduler {
     private var plan: WorkPlanner
     private let options: SummarizeOptions
     private let classCount: Int
-    /// Blocks read from streams, waiting for a task to count them (oldest first).
+    /// Blocks read from streams, waiting for a task to count them (oldest first; at most about `jobs`).
     private var blocks: [WorkItem] = []
-    private var blocksHead = 0
     /// Streams that can read on, waiting for a task.
     private var idle: [StreamInput] = []
     /// Streams not yet ended (idle or being read), by input.
@@ -99,42 +98,31 @@ struct Scheduler {
 
     /// The next item to run, or nil when nothing can run until a task returns.
     mutating func next() -> WorkItem? {
-        if blocksHead < blocks.count {
-            let block = blocks[blocksHead]
-            blocksHead += 1
-            if blocksHead == blocks.count {
-                blocks.removeAll(keepingCapacity: true)
-                blocksHead = 0
-            }
-            return block
-        }
+        // Removed, not left behind a head index: a block buffer still referenced from here would be
+        // copied when a stream next reads into it.
+        if !blocks.isEmpty { return blocks.removeFirst() }
         if !idle.isEmpty {
             let stream = idle.removeFirst()
             state.planned(stream.file)
-            return .stream(stream, spare: takeBuffer())
+            return .stream(stream)
         }
         // New inputs only while fewer streams than jobs are open: each holds a block buffer.
         switch plan.next(&state, newInputs: openStreams.count < options.jobs) {
-        case .item(.open(let file, let path, _))?:
-            return .open(file: file, path: path, spare: takeBuffer())
         case .item(let item)?:
             return item
         case .stream(let stream)?:
             openStreams[stream.file] = stream
             state.planned(stream.file)
-            return .stream(stream, spare: takeBuffer())
+            return .stream(stream)
         case nil:
             return nil
         }
     }
 
-    /// A scratch aggregate for a task: one a task gave back, or a new one.
-    mutating func takeScratch() -> Aggregate {
-        scratches.popLast() ?? .empty(classCount: classCount)
+    /// What a task is lent: a scratch aggregate and a block buffer that tasks gave back, or new ones.
+    mutating func takeWorkspace() -> Workspace {
+        Workspace(aggregate: scratches.popLast() ?? .empty(classCount: classCount), buffer: buffers.popLast() ?? [])
     }
-
-    /// A block buffer given back, or an empty one (the reader makes it).
-    private mutating func takeBuffer() -> [UInt8] { buffers.popLast() ?? [] }
 
     /// Takes in what a task did: its counts, and what comes next for its input.
     /// - Parameter stopping: the run is stopping: nothing more is queued, streams are closed.

@@ -6,15 +6,41 @@ enum WorkItem: Sendable {
     /// format. A file that fits in one chunk (plain) or one block (gzip) is counted in the same task,
     /// so that a small file costs one task and no hand-over; a larger one comes back to be cut into
     /// chunks (plain) or read on as a stream (gzip).
-    /// `spare`: a block buffer for the reader, should it be gzip.
-    case open(file: Int, path: String, spare: [UInt8])
+    case open(file: Int, path: String)
     /// A range of whole lines of a plain file (at its ends, perhaps part of an over-long line:
     /// `ChunkPlan`).
     case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat, startsInsideLine: Bool, endsInsideLine: Bool)
     /// A block of whole lines read from a stream (`bytes[0..<count]`), to be counted.
     case block(file: Int, ordinal: Int, bytes: [UInt8], count: Int, InputFormat)
-    /// Read the next block of a stream (inflating it when it is gzip), with a buffer to read on in.
-    case stream(StreamInput, spare: [UInt8])
+    /// Read the next block of a stream (inflating it when it is gzip).
+    case stream(StreamInput)
+}
+
+/// What the job lends a task besides its item: an empty scratch aggregate to count into and a block
+/// buffer for a stream to read on in. Both come back in the task's `ItemResult`.
+struct Workspace: Sendable {
+    var aggregate: Aggregate
+    /// Empty when the job had none to give (the reader makes one).
+    var buffer: [UInt8]
+}
+
+/// A value moved to a task without a copy. A value captured by a task's closure, or held in an
+/// enum payload, stays referenced for the task's whole life, so the first write to an array in it
+/// copies the array (the scratch aggregate is 0.5 MB, a block buffer 4 MiB). The job puts the value
+/// in; the task takes it out and is from then on its only owner.
+final class Handoff<Value: Sendable>: @unchecked Sendable {
+    // Safe: written once by `init` on the job's task, read and cleared once by `take` on the
+    // task it was handed to, after the task group has started that task (which orders the two).
+    private var value: Value?
+
+    init(_ value: consuming Value) { self.value = value }
+
+    /// The value; callable once.
+    func take() -> Value {
+        guard let value else { preconditionFailure("a handoff taken twice") }
+        self.value = nil
+        return value
+    }
 }
 
 /// A stream read block by block (a gzip file, standard input, a pipe): its reader and where it is.

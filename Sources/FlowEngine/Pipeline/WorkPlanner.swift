@@ -103,7 +103,7 @@ struct WorkPlanner {
                     state.plannedAll(file)
                 case nil:
                     state.planned(file)
-                    return .item(.open(file: file, path: path, spare: []))
+                    return .item(.open(file: file, path: path))
                 }
             case .standardInput:
                 if let stream = startStream(file, fd: 0, name: "<stdin>", &state) { return .stream(stream) }
