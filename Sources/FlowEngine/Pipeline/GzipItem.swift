@@ -7,7 +7,7 @@ enum GzipItem {
     ) -> ItemResult {
         let reader: GzipReader
         do {
-            reader = try GzipReader(.mapped(mapped))
+            reader = try GzipReader(.mapped(mapped), inflater: options.inflater)
         } catch {
             return ItemResult(file: file, ordinal: 0, bytes: mapped.count, failure: InputFailure(reading: error))
         }

@@ -184,7 +184,7 @@ struct WorkPlanner {
             let stream: LineBlockReader.Stream
             if GzipReader.isGzip(prefix.span) {
                 state.outcomes[file].isGzip = true
-                stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix)))
+                stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix), inflater: options.inflater))
                 prefix = []
             } else {
                 stream = .descriptor(fd, name: name)
