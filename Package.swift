@@ -46,7 +46,8 @@ let package = Package(
         .executableTarget(
             name: "VpcflowCount", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowCount",
             swiftSettings: settings),
-        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"], swiftSettings: settings),
+        // CIsal: IsalLayoutTests holds its declarations to the real igzip_lib.h where it is installed.
+        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO", "CIsal"], swiftSettings: settings),
         .testTarget(
             name: "FlowEngineTests", dependencies: ["FlowEngine", "FlowIO"],
             // Fixtures are read from the source tree by path, not bundled.

@@ -66,6 +66,16 @@ public final class GzipReader {
     private var memberDelivered = 0
     /// Bytes zlib inflates and drops before returning any (a member replayed after ISA-L failed).
     private var skip = 0
+    /// File sources under ISA-L: its output waits here until it is `isalLag` bytes behind what
+    /// ISA-L has decoded, or the member's trailer has been checked (`memberChecked`), because
+    /// ISA-L is more lenient than zlib (it decodes with code sets zlib refuses, and goes on
+    /// for a while past a distance zlib calls too far back): the bytes it returns past zlib's
+    /// stopping point could not be taken back.
+    private var pending = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var pendingStart = 0
+    private var pendingEnd = 0
+    private var memberChecked = false
+    static let isalLag = 256 << 10
     private var finished = false
     /// Bytes written to the caller's buffer by the current `read`.
     private var produced = 0
@@ -113,6 +123,7 @@ public final class GzipReader {
         isal?.deallocate()
         inputBuffer.deallocate()
         scratch.deallocate()
+        pending.deallocate()
     }
 
     /// Starts over on `source` with the same decoder state (no new zlib or ISA-L state, no new
@@ -131,6 +142,8 @@ public final class GzipReader {
         memberStart = 0
         memberDelivered = 0
         skip = 0
+        pendingStart = 0
+        pendingEnd = 0
         finished = false
         deferredError = nil
         prepareInput()
@@ -246,6 +259,9 @@ public final class GzipReader {
     private func startMember() throws(FileSystemError) {
         memberStart = fedTo - inAvail
         memberDelivered = 0
+        memberChecked = false
+        pendingStart = 0
+        pendingEnd = 0
         if inflater == .isal, let isal, let isalFunctions, try headerSuitsIsal() {
             isalFunctions.reset(isal)
             isal.pointee.crc_flag = UInt32(VPCFLOW_ISAL_GZIP)
@@ -278,6 +294,8 @@ public final class GzipReader {
         inflateReset(try zlibStream())
         decoder = .zlib
         skip = memberDelivered
+        pendingStart = 0
+        pendingEnd = 0
         fedTo = memberStart
         inNext = nil
         inAvail = 0
@@ -316,8 +334,44 @@ public final class GzipReader {
         }
     }
 
-    /// One call of ISA-L into `room` bytes at `out`.
+    /// One step of ISA-L: from a file, through `pending` (decode into it, or hand out what may
+    /// be handed out); from a descriptor, straight into the caller's buffer.
     private func isalStep(_ out: UnsafeMutablePointer<UInt8>, _ room: Int) -> (Step, Bool) {
+        guard case .mapped = source else { return isalDecode(out, room) }
+        let waiting = pendingEnd - pendingStart
+        let free = memberChecked ? waiting : waiting - Self.isalLag
+        if free > 0 {
+            let n = min(free, room)
+            out.update(from: pending.baseAddress!.assumingMemoryBound(to: UInt8.self) + pendingStart, count: n)
+            pendingStart += n
+            produced += n
+            memberDelivered += n
+            return (.going, true)
+        }
+        if memberChecked { return (.memberEnd, true) }
+        if pending.count == 0 {
+            pending = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.isalLag + (1 << 20), alignment: 16)
+        }
+        if pendingEnd == pending.count {
+            // Keep the bytes still waiting at the front (at most the lag, 256 KiB per 1 MiB decoded).
+            pending.baseAddress!.copyMemory(from: pending.baseAddress! + pendingStart, byteCount: waiting)
+            pendingStart = 0
+            pendingEnd = waiting
+        }
+        let base = pending.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let before = (produced, memberDelivered)
+        let (step, moved) = isalDecode(base + pendingEnd, pending.count - pendingEnd)
+        pendingEnd += produced - before.0
+        (produced, memberDelivered) = before
+        if case .memberEnd = step {
+            memberChecked = true  // the trailer is checked: all of it may go out
+            return (.going, true)
+        }
+        return (step, moved)
+    }
+
+    /// One call of ISA-L into `room` bytes at `out`.
+    private func isalDecode(_ out: UnsafeMutablePointer<UInt8>, _ room: Int) -> (Step, Bool) {
         let state = isal!
         let space = min(room, Int(UInt32.max))
         // Safe: ISA-L only reads the input and writes at most `space` bytes at `out`.
