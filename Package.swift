@@ -26,11 +26,14 @@ let package = Package(
         // libcurl's easy interface, for `ranges update`: declarations only, the library is loaded
         // with dlopen when a download is asked for (HTTPFetch.swift says why).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+        // ISA-L's inflate, the faster gzip inflater: declarations only (the struct layout of its
+        // ABI and the function types), the library is loaded with dlopen when present (Inflater.swift).
+        .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
         // The SIGBUS guard for mapped files: a signal handler, written in C so that it does only
         // async-signal-safe work (Sources/CFlowIO/include/mapguard.h). Only FlowIO imports it.
         .target(name: "CFlowIO", path: "Sources/CFlowIO"),
-        // The only module that touches libc, zlib, libcurl or raw pointers.
-        .target(name: "FlowIO", dependencies: ["CZlib", "CCurl", "CFlowIO"], swiftSettings: settings),
+        // The only module that touches libc, zlib, ISA-L, libcurl or raw pointers.
+        .target(name: "FlowIO", dependencies: ["CZlib", "CCurl", "CIsal", "CFlowIO"], swiftSettings: settings),
         // Everything else of the job: addresses, ranges, index, parsing, aggregation, reports.
         .target(name: "FlowEngine", dependencies: ["FlowIO"], swiftSettings: settings),
         // The command line: argument parsing, commands, help text, exit codes.
@@ -43,7 +46,8 @@ let package = Package(
         .executableTarget(
             name: "VpcflowCount", dependencies: ["FlowEngine", "FlowIO"], path: "Benchmarks/VpcflowCount",
             swiftSettings: settings),
-        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"], swiftSettings: settings),
+        // CIsal: IsalLayoutTests holds its declarations to the real igzip_lib.h where it is installed.
+        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO", "CIsal"], swiftSettings: settings),
         .testTarget(
             name: "FlowEngineTests", dependencies: ["FlowEngine", "FlowIO"],
             // Fixtures are read from the source tree by path, not bundled.

@@ -1,3 +1,4 @@
+import FlowIO
 import Testing
 
 /// gzip input (detected by its magic bytes, not by the name, as the README says, as S3
@@ -34,13 +35,14 @@ struct ClassifyGzipTests {
         #expect(Self.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
     }
 
-    @Test("a gzip file classifies like its content", arguments: ["flows.csv.gz", "flows.csv"])
-    func gzipInput(_ name: String) async throws {
+    @Test("a gzip file classifies like its content", arguments: ["flows.csv.gz", "flows.csv"], InflaterCases.all)
+    func gzipInput(_ name: String, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         try await withTemporaryDirectory { dir in
             // The second case names the gzip file .csv: detection must go by the magic bytes.
             let path = "\(dir)/\(name)"
             try Fixtures.write(Self.gzipStored(try Fixtures.read(Fixtures.exampleFlows)), to: path)
-            let result = try await Vpcflow.run(["classify", "--ranges", Fixtures.exampleRanges, path])
+            let result = try await Vpcflow.run(["classify", "--inflater", inflater.rawValue, "--ranges", Fixtures.exampleRanges, path])
             ClassifyTests.expectExampleOutput(result)
         }
     }

@@ -74,16 +74,18 @@ struct SummarizeCLITests {
         }
     }
 
-    static let stdinCases: [(String, Bool, String?)] = ["v2-header", "crlf", "notebook-csv", "no-final-newline"].flatMap {
-        [($0, false, nil), ($0, true, nil), ($0, false, "1"), ($0, true, "7")]
+    static let stdinCases: [(String, Bool, String?, Inflater)] = ["v2-header", "crlf", "notebook-csv", "no-final-newline"].flatMap {
+        [($0, false, nil, .zlib), ($0, true, nil, .zlib), ($0, true, nil, .isal), ($0, false, "1", .zlib), ($0, true, "7", .zlib), ($0, true, "7", .isal)]
     }
 
     @Test("standard input, plain and gzip, any block size: the golden reports", arguments: stdinCases)
-    func standardInput(_ fixture: String, _ gzip: Bool, _ chunk: String?) async throws {
+    func standardInput(_ fixture: String, _ gzip: Bool, _ chunk: String?, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         try await withTemporaryDirectory { directory in
             var bytes = try Fixtures.read(Self.goldenCases.first { $0.fixture == fixture }!.input)
             if gzip { bytes = try await Self.gzipped(bytes, in: directory) }
-            let result = try await Self.summarize((chunk.map { ["--chunk-size", $0] } ?? []) + ["-"], output: directory, stdin: bytes)
+            let result = try await Self.summarize(
+                (chunk.map { ["--chunk-size", $0] } ?? []) + ["--inflater", inflater.rawValue, "-"], output: directory, stdin: bytes)
             #expect(result.exited(0), "\(result.stderrText)")
             #expect(try Fixtures.read("\(directory)/services.csv") == Self.golden(fixture, "services.csv"))
             #expect(try Fixtures.read("\(directory)/paths.csv") == Self.golden(fixture, "paths.csv"))
@@ -154,8 +156,9 @@ struct SummarizeCLITests {
 
     static let corruptions = ["truncated in the middle", "a byte flipped in the middle", "the CRC flipped", "only the header"]
 
-    @Test("a corrupt gzip among good inputs: exit 74, named, reports written", arguments: corruptions)
-    func corruptGzip(_ corruption: String) async throws {
+    @Test("a corrupt gzip among good inputs: exit 74, named, reports written", arguments: corruptions, InflaterCases.all)
+    func corruptGzip(_ corruption: String, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         try await withTemporaryDirectory { directory in
             var bytes = try await Self.gzipped(try Fixtures.read("\(Self.fixtures)/malformed/input.log"), in: directory)
             switch corruption {
@@ -167,7 +170,7 @@ struct SummarizeCLITests {
             let broken = "\(directory)/broken.log.gz"
             try Fixtures.write(bytes, to: broken)
             let good = "\(Self.fixtures)/v2-header/input.log"
-            let result = try await Self.summarize([good, broken], output: "\(directory)/out")
+            let result = try await Self.summarize(["--inflater", inflater.rawValue, good, broken], output: "\(directory)/out")
             #expect(result.exited(74), "status \(result.status): \(result.stderrText)")
             #expect(result.stderrText.contains(broken))
             #expect(Self.present("\(directory)/out") == Self.reports)
@@ -204,14 +207,15 @@ struct SummarizeCLITests {
         }
     }
 
-    @Test("--fail-fast with a corrupt gzip: exit 74, no report written")
-    func failFastCorruptGzip() async throws {
+    @Test("--fail-fast with a corrupt gzip: exit 74, no report written", arguments: InflaterCases.all)
+    func failFastCorruptGzip(_ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         try await withTemporaryDirectory { directory in
             var bytes = try await Self.gzipped(try Fixtures.read("\(Self.fixtures)/malformed/input.log"), in: directory)
             bytes.removeSubrange((bytes.count / 2)...)
             try Fixtures.write(bytes, to: "\(directory)/broken.gz")
             let result = try await Self.summarize(
-                ["--fail-fast", "\(directory)/broken.gz", "\(Self.fixtures)/v2-header/input.log"], output: "\(directory)/out")
+                ["--fail-fast", "--inflater", inflater.rawValue, "\(directory)/broken.gz", "\(Self.fixtures)/v2-header/input.log"], output: "\(directory)/out")
             #expect(result.exited(74), "status \(result.status): \(result.stderrText)")
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(directory)/out")) ?? []).isEmpty)
         }

@@ -14,7 +14,7 @@ struct UsageErrorTests {
     }
 
     static let overviewUsage = "Usage: vpcflow COMMAND [OPTIONS] [ARGUMENTS]"
-    static let classifyUsage = "Usage: vpcflow classify [--ranges FILE] [--labels FILE] [--fields \"FIELD ...\"] INPUT..."
+    static let classifyUsage = "Usage: vpcflow classify [--ranges FILE] [--labels FILE] [--fields \"FIELD ...\"] [--inflater auto|zlib|isal] INPUT..."
     static let lookupUsage = "Usage: vpcflow ranges lookup [--ranges FILE] [--labels FILE] [--format text|json] ADDRESS..."
     static let infoUsage = "Usage: vpcflow ranges info [--ranges FILE] [--labels FILE] [--format text|json]"
     static let rangesGroupUsage = "Usage: vpcflow ranges SUBCOMMAND [OPTIONS] [ARGUMENTS]"

@@ -33,15 +33,16 @@ struct FuzzRegressionTests {
     /// then the error; read into a 64 KiB buffer, only the error. So what "the records read before
     /// the damage" are depends on the caller's buffer size (`GzipItem` reads 4 MiB blocks: up to
     /// 4 MiB of text before the damage is never counted).
-    @Test("a corrupt gzip yields the same bytes before its error whatever the read buffer's size")
-    func gzipBytesBeforeDamageDoNotDependOnBufferSize() {
+    @Test("a corrupt gzip yields the same bytes before its error whatever the read buffer's size", arguments: InflaterCases.all)
+    func gzipBytesBeforeDamageDoNotDependOnBufferSize(_ inflater: Inflater) throws {
+        try InflaterCases.require(inflater)
         // gzip -n of "abc\n" with its CRC-32 zeroed (the length, 4, kept).
         let corrupt: [UInt8] = [
             0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x4b, 0x4c, 0x4a, 0xe6, 0x02, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
         ]
-        let small = Self.readAll(corrupt, bufferSize: 1)
-        let large = Self.readAll(corrupt, bufferSize: 1 << 16)
+        let small = Self.readAll(corrupt, bufferSize: 1, inflater)
+        let large = Self.readAll(corrupt, bufferSize: 1 << 16, inflater)
         #expect(small.failed && large.failed, "a bad CRC is an error")
         #expect(small.bytes == large.bytes, "1-byte reads gave \(small.bytes), 64 KiB reads gave \(large.bytes)")
     }
@@ -52,14 +53,15 @@ struct FuzzRegressionTests {
     /// 64 KiB buffer, all 40 and the error. `LineBlockReader` reads into whatever room is left
     /// after a partial line, so the records before a truncation that are counted depend on where
     /// the blocks fall.
-    @Test("a truncated gzip yields every byte zlib decoded before its error whatever the read buffer's size")
-    func truncatedGzipDrainsDecodedBytesWithSmallBuffers() {
+    @Test("a truncated gzip yields every byte zlib decoded before its error whatever the read buffer's size", arguments: InflaterCases.all)
+    func truncatedGzipDrainsDecodedBytesWithSmallBuffers(_ inflater: Inflater) throws {
+        try InflaterCases.require(inflater)
         // gzip -n of "abc\n" × 10 without its last 9 bytes.
         let truncated: [UInt8] = [
             0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x4b, 0x4c, 0x4a, 0xe6, 0x4a, 0x24, 0x02, 0x03,
         ]
-        let small = Self.readAll(truncated, bufferSize: 1)
-        let large = Self.readAll(truncated, bufferSize: 1 << 16)
+        let small = Self.readAll(truncated, bufferSize: 1, inflater)
+        let large = Self.readAll(truncated, bufferSize: 1 << 16, inflater)
         #expect(small.failed && large.failed, "a truncated member is an error")
         #expect(small.bytes == large.bytes, "1-byte reads gave \(small.bytes.count) bytes, 64 KiB reads \(large.bytes.count)")
     }
@@ -137,10 +139,10 @@ struct FuzzRegressionTests {
 
     /// Every byte a `GzipReader` yields from `bytes` in memory, reading into `bufferSize` bytes at a
     /// time, and whether it ended with an error.
-    static func readAll(_ bytes: [UInt8], bufferSize: Int) -> (bytes: [UInt8], failed: Bool) {
+    static func readAll(_ bytes: [UInt8], bufferSize: Int, _ inflater: Inflater = .zlib) -> (bytes: [UInt8], failed: Bool) {
         var output: [UInt8] = []
         do {
-            let reader = try GzipReader(.descriptor(-1, name: "fuzz.gz", prefix: bytes))
+            let reader = try GzipReader(.descriptor(-1, name: "fuzz.gz", prefix: bytes), inflater: inflater)
             var buffer = [UInt8](repeating: 0, count: bufferSize)
             while true {
                 let n = try reader.read(into: &buffer, from: 0)

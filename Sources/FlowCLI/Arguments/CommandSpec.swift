@@ -68,4 +68,7 @@ extension OptionSpec {
     static let fields = OptionSpec(
         "fields", value: "\"FIELD ...\"",
         help: "field order of AWS text input without a header line (default: the version 2 default format)")
+    static let inflater = OptionSpec(
+        "inflater", value: "auto|zlib|isal", default: "$VPCFLOW_INFLATER, else auto",
+        help: "gzip inflater: isal (ISA-L, libisal.so.2, faster), zlib, or auto: isal when it loads, else zlib")
 }

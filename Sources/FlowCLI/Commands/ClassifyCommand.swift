@@ -20,17 +20,18 @@ enum ClassifyCommand {
             their destinations. Records without addresses (NODATA, SKIPDATA) are skipped; lines that are
             not records are skipped and reported on standard error with file and line.
             """,
-        options: [.ranges, .labels, .fields],
+        options: [.ranges, .labels, .fields, .inflater],
         arguments: [ArgumentSpec(name: "INPUT", help: "file, directory, or - for standard input", minimum: 1, maximum: nil)])
 
     static func run(_ arguments: ParsedArguments, _ console: inout Console) throws(CLIError) -> ExitCode {
         let fields = try FieldsOption.layout(arguments)
+        let inflater = try InflaterOption.resolve(arguments, command: spec)
         let sources = try InputList.expand(arguments.positionals)
         let classifier = Classifier(index: try RangesResolver.index(arguments))
         // Open everything first, so a missing input stops the run before any output.
         var inputs: [(name: String, contents: InputContents)] = []
         for source in sources {
-            inputs.append((source.name, try InputContents.open(source)))
+            inputs.append((source.name, try InputContents.open(source, inflater: inflater)))
         }
         var output: [UInt8] = []
         output.reserveCapacity(1 << 17)
@@ -110,18 +111,18 @@ enum InputContents {
     case mapped(MappedFile)
     case buffer([UInt8])
 
-    static func open(_ source: InputList.Source) throws(CLIError) -> InputContents {
+    static func open(_ source: InputList.Source, inflater: Inflater) throws(CLIError) -> InputContents {
         do {
             switch source {
             case .file(let path):
                 // Every input stays open until both passes are done: no descriptor per file.
                 let file = try MappedFile(path: path, keepDescriptor: false)
                 let isGzip = try file.withBytes(in: 0..<min(2, file.count)) { GzipReader.isGzip($0) }
-                return isGzip ? .buffer(try inflate(GzipReader(.mapped(file)))) : .mapped(file)
+                return isGzip ? .buffer(try inflate(GzipReader(.mapped(file), inflater: inflater))) : .mapped(file)
             case .standardInput:
                 let bytes = try FileReading.readStandardInput()
                 guard GzipReader.isGzip(bytes.span) else { return .buffer(bytes) }
-                return .buffer(try inflate(GzipReader(.descriptor(-1, name: "<stdin>", prefix: bytes))))
+                return .buffer(try inflate(GzipReader(.descriptor(-1, name: "<stdin>", prefix: bytes), inflater: inflater)))
             }
         } catch {
             throw CLIError(exitCode: error.code == .ioError || error.code == .changed ? .ioError : .noInput, message: error.description)

@@ -38,15 +38,15 @@ enum SummarizeCommand {
             Records with log-status NODATA or SKIPDATA are counted, not aggregated. Lines that cannot be read
             are counted per file and sampled (file, line, reason) in summary.json.
             Exit codes: 0 done; 64 usage; 65 malformed lines over --max-malformed or an unusable header;
-            66 an input cannot be opened; 74 a read error, corrupt gzip, a file changed while read, or a
-            report that cannot be written; 75 another run is writing to --output; 129, 130, 143 stopped by
-            SIGHUP, SIGINT, SIGTERM (nothing written).
+            66 an input cannot be opened; 69 --inflater isal without ISA-L; 74 a read error, corrupt gzip, a
+            file changed while read, or a report that cannot be written; 75 another run is writing to --output;
+            129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (nothing written).
             With --partial FILE, the counts are written as one partial aggregate instead of the reports (the
             exit code is the same); 'vpcflow merge' turns partials into the reports one run would have written.
             """,
         options: [
             .ranges, .labels, attribution, jobs, chunkSize, .fields, output, maxMalformed, failFast, quiet, noMmap,
-            partial, filesFrom, shard,
+            partial, filesFrom, shard, .inflater,
         ],
         arguments: [
             ArgumentSpec(
@@ -83,6 +83,7 @@ enum SummarizeCommand {
         }
         let fields = try FieldsOption.layout(arguments)
         let shardPlan = try shardOption(arguments)
+        let inflater = try InflaterOption.resolve(arguments, command: spec)
         var inputs = try Inputs.gather(
             arguments.positionals, filesFrom: arguments.value(filesFrom), allowEmpty: partialPath != nil, command: spec)
         if partialPath == "-" && inputs.sources.contains(.standardInput) {
@@ -99,9 +100,10 @@ enum SummarizeCommand {
             }
         }
         let index = try RangesResolver.index(arguments)
-        let options = SummarizeOptions(
+        var options = SummarizeOptions(
             jobs: jobCount, chunkSize: chunk, fields: fields, failFast: arguments.flag("fail-fast"),
             allowMapping: !arguments.flag("no-mmap"))
+        options.inflater = inflater
 
         // Stop signals are handled from here on: a stop before the reports leaves none behind.
         Interrupt.install()
@@ -140,10 +142,11 @@ enum SummarizeCommand {
             try ReportSet.writePartial(counted, to: partialPath, &console)
             return ReportSet.closing(counted, limit: limit, where: partialPath == "-" ? "the partial" : partialPath, &console)
         }
-        let run = RunInfo(
+        var run = RunInfo(
             version: CommandLineTool.version, jobs: jobCount, chunkSize: chunk, attribution: mode,
             rangesFile: index.ranges.provenance.path, labelsFile: index.ranges.provenance.labelsPath,
             elapsedSeconds: result.elapsedSeconds)
+        run.inflater = inflater.rawValue
         return try ReportSet.write(
             counted, run: run, folder: folder!, outputDirectory: outputDirectory, quiet: quietRun, limit: limit, &console)
     }

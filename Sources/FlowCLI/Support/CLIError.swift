@@ -10,6 +10,8 @@ public enum ExitCode: Int32, Sendable {
     case dataError = 65
     /// An input file is missing or unreadable.
     case noInput = 66
+    /// Something asked for is not on this machine: `--inflater isal` without ISA-L (EX_UNAVAILABLE).
+    case unavailable = 69
     /// A bug: an invariant did not hold.
     case software = 70
     /// Reading or writing failed.

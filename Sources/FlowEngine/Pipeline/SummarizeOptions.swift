@@ -1,4 +1,5 @@
-import FlowIO
+// Public: `SummarizeOptions.inflater` is FlowIO's `Inflater`.
+public import FlowIO
 
 /// One input of a run.
 public enum InputSource: Sendable, Hashable {
@@ -51,6 +52,8 @@ public struct SummarizeOptions: Sendable {
     /// The longest line read as a line (`LineLimit`): 1 MiB; at least `LineLimit.minimum`. Only tests
     /// set it lower, to try over-long lines at every chunk size without megabytes of input.
     public var lineLimit: Int
+    /// The gzip inflater, resolved once by the command line (`InflaterChoice.resolved`).
+    public var inflater: Inflater = .zlib
 
     public static let defaultChunkSize = 8 << 20
 

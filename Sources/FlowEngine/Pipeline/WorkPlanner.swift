@@ -190,7 +190,7 @@ struct WorkPlanner {
             var blockSize = options.chunkSize
             if GzipReader.isGzip(prefix.span) {
                 state.outcomes[file].isGzip = true
-                stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix)))
+                stream = .gzip(try GzipReader(.descriptor(fd, name: name, prefix: prefix), inflater: options.inflater))
                 prefix = []
                 blockSize = options.gzipBlockSize
             } else {

@@ -10,6 +10,8 @@ public struct RunInfo: Sendable {
     /// For summarize.
     public var jobs: Int?
     public var chunkSize: Int?
+    /// For summarize: the gzip inflater used (`zlib` or `isal`), whether or not an input was gzip.
+    public var inflater: String?
     /// For merge: how many partials were merged.
     public var partials: Int?
     public var rangesFile: String?
@@ -151,6 +153,7 @@ public enum SummaryReport {
         ]
         if let jobs = run.jobs { runMembers.append(.init(key: "jobs", value: .int(jobs))) }
         if let chunk = run.chunkSize { runMembers.append(.init(key: "chunk_size", value: .int(chunk))) }
+        if let inflater = run.inflater { runMembers.append(.init(key: "inflater", value: .string(inflater))) }
         if let partials = run.partials { runMembers.append(.init(key: "partials", value: .int(partials))) }
         runMembers += [
             .init(key: "ranges_file", value: run.rangesFile.map(JSONValue.string) ?? .null),

@@ -136,23 +136,24 @@ struct SummarizeChunkContractTests {
 
     @Test(
         "gzip: every decompressed block size",
-        arguments: SummarizeFixture.all)
-    func everyGzipBlockSize(_ fixture: SummarizeFixture) async throws {
+        arguments: SummarizeFixture.all, InflaterCases.all)
+    func everyGzipBlockSize(_ fixture: SummarizeFixture, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         let plain = try SummarizeHarness.read(fixture.inputPath)
         try await SummarizeHarness.withScratchDirectory { scratch in
             let path = "\(scratch)/input.gz"
             try SummarizeHarness.write(try SummarizeHarness.gzip(plain), to: path)
             let index = try fixture.index()
             let reference = try fixture.reference()
-            let baseline = await SummarizeHarness.run([path], index: index, options: try fixture.options())
+            let baseline = await SummarizeHarness.run([path], index: index, options: try fixture.options().inflating(with: inflater))
             try #require(
-                SummarizeHarness.expectMatches(baseline, reference.renamed(fixture.inputPath, to: path), "\(fixture.name) gzip"))
+                SummarizeHarness.expectMatches(baseline, reference.renamed(fixture.inputPath, to: path), "\(fixture.name) gzip, \(inflater)"))
             let sizes = Array(1...min(plain.count, 96)) + [plain.count - 1, plain.count, plain.count + 1, 1 << 16]
             for block in sizes where block >= 1 {
                 for jobs in [1, 3] {
-                    let options = try fixture.options(jobs: jobs, gzipBlockSize: block)
+                    let options = try fixture.options(jobs: jobs, gzipBlockSize: block).inflating(with: inflater)
                     let run = await SummarizeHarness.run([path], index: index, options: options)
-                    guard Self.same(run, baseline, "\(fixture.name) gzip: block \(block), jobs \(jobs)") else { return }
+                    guard Self.same(run, baseline, "\(fixture.name) gzip (\(inflater)): block \(block), jobs \(jobs)") else { return }
                 }
             }
         }

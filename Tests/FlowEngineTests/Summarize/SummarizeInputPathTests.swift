@@ -55,7 +55,7 @@ struct SummarizeInputPathTests {
         return path
     }
 
-    static func check(_ variant: Variant) async throws {
+    static func check(_ variant: Variant, _ inflater: Inflater = .zlib) async throws {
         try await SummarizeHarness.withScratchDirectory { directory in
             let (plain, reference) = try inputs(directory)
             let paths = try plain.map { try make(variant, from: $0, in: directory) }
@@ -65,8 +65,9 @@ struct SummarizeInputPathTests {
             let mapping = variant != .pread
             for (jobs, chunk, block) in [(1, SummarizeOptions.defaultChunkSize, 4 << 20), (3, 4096, 4096), (8, 777, 333)] {
                 let options = SummarizeOptions(jobs: jobs, chunkSize: chunk, allowMapping: mapping, gzipBlockSize: block)
+                    .inflating(with: inflater)
                 let run = await SummarizeHarness.run(paths, index: index, options: options)
-                let what = "\(variant.rawValue), jobs \(jobs), chunk \(chunk), gzip block \(block)"
+                let what = "\(variant.rawValue), \(inflater), jobs \(jobs), chunk \(chunk), gzip block \(block)"
                 SummarizeHarness.expectMatches(run, expected, what)
                 #expect(run.result.failures.isEmpty, "\(what): \(run.result.failures.map { $0.failure!.message })")
                 #expect(run.result.inputs.allSatisfy { $0.isGzip == variant.isGzip }, "\(what): gzip detection")
@@ -87,9 +88,10 @@ struct SummarizeInputPathTests {
 
     @Test(
         "gzip files: one member, several members, an empty member, a .log name",
-        arguments: Variant.allCases.filter(\.isGzip))
-    func gzipFiles(_ variant: Variant) async throws {
-        try await Self.check(variant)
+        arguments: Variant.allCases.filter(\.isGzip), InflaterCases.all)
+    func gzipFiles(_ variant: Variant, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
+        try await Self.check(variant, inflater)
     }
 
     /// Lines far longer than a chunk, a `pread` newline window (64 KiB) and a gzip block: a valid
@@ -125,8 +127,11 @@ struct SummarizeInputPathTests {
                 paths[number] = "\(path).gz"
             }
             for block in [1, 4096, 1 << 20] {
-                let run = await SummarizeHarness.run(paths, index: index, options: SummarizeOptions(jobs: 2, gzipBlockSize: block))
-                guard SummarizeHarness.expectMatches(run, expected, "gzip, block \(block)") else { return }
+                for inflater in InflaterCases.all where inflater == .zlib || ISAL.isAvailable {
+                    let options = SummarizeOptions(jobs: 2, gzipBlockSize: block).inflating(with: inflater)
+                    let run = await SummarizeHarness.run(paths, index: index, options: options)
+                    guard SummarizeHarness.expectMatches(run, expected, "gzip, \(inflater), block \(block)") else { return }
+                }
             }
         }
     }

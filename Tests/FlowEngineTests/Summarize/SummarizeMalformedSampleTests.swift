@@ -88,8 +88,9 @@ struct SummarizeMalformedSampleTests {
 
     /// Three files with 25, 4 and 12 malformed lines: 10 + 4 + 10 samples, grouped by input in
     /// input order, each group in line order; also through gzip with tiny blocks.
-    @Test("several files: at most ten each, by input then line", arguments: [false, true])
-    func severalFiles(_ gzip: Bool) async throws {
+    @Test("several files: at most ten each, by input then line", arguments: [(false, Inflater.zlib), (true, .zlib), (true, .isal)])
+    func severalFiles(_ gzip: Bool, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         try await SummarizeHarness.withScratchDirectory { directory in
             var paths: [String] = []
             var expected: [String] = []
@@ -102,7 +103,7 @@ struct SummarizeMalformedSampleTests {
                 expected += bad.prefix(10).map { "\(path):\($0.0)" }
             }
             for (chunk, jobs) in [(1, 3), (64, 2), (8 << 20, 1)] {
-                let options = SummarizeOptions(jobs: jobs, chunkSize: chunk, gzipBlockSize: chunk)
+                let options = SummarizeOptions(jobs: jobs, chunkSize: chunk, gzipBlockSize: chunk).inflating(with: inflater)
                 let run = await SummarizeHarness.run(paths, index: try SummarizeHarness.index(.nested), options: options)
                 #expect(run.result.samples.map { "\($0.path):\($0.line)" } == expected, "chunk \(chunk), jobs \(jobs)")
                 #expect(run.result.inputs.map(\.malformed) == [25, 4, 12])

@@ -110,8 +110,9 @@ struct SummarizeOverLongLineTests {
         }
     }
 
-    @Test("gzip: every decompressed block size up to past the limit equals the reference", arguments: cases)
-    func everyGzipBlockSize(_ test: Case) async throws {
+    @Test("gzip: every decompressed block size up to past the limit equals the reference", arguments: cases, InflaterCases.all)
+    func everyGzipBlockSize(_ test: Case, _ inflater: Inflater) async throws {
+        try InflaterCases.require(inflater)
         let fixture = SummarizeFixture.named(test.fixture)
         let bytes = Self.withLongLines(try SummarizeHarness.read(fixture.inputPath), first: test.first, unterminated: test.unterminated)
         try await SummarizeHarness.withScratchDirectory { scratch in
@@ -124,12 +125,12 @@ struct SummarizeOverLongLineTests {
                 paths: [plainPath], ranges: try SummarizeHarness.reference(fixture.ranges), fields: fixture.fields,
                 lineLimit: Self.limit
             ).renamed(plainPath, to: path)
-            let baseline = await SummarizeHarness.run([path], index: index, options: try Self.options(fixture))
-            guard SummarizeHarness.expectMatches(baseline, reference, "\(test.testDescription) gzip: default block") else { return }
+            let baseline = await SummarizeHarness.run([path], index: index, options: try Self.options(fixture).inflating(with: inflater))
+            guard SummarizeHarness.expectMatches(baseline, reference, "\(test.testDescription) gzip (\(inflater)): default block") else { return }
             let sizes = Array(1...(Self.limit + 70)) + [2 * Self.limit, 3 * Self.limit + 9, bytes.count]
             for block in sizes {
-                let run = await SummarizeHarness.run([path], index: index, options: try Self.options(fixture, gzipBlockSize: block))
-                guard SummarizeChunkContractTests.same(run, baseline, "\(test.testDescription) gzip: block \(block)") else { return }
+                let run = await SummarizeHarness.run([path], index: index, options: try Self.options(fixture, gzipBlockSize: block).inflating(with: inflater))
+                guard SummarizeChunkContractTests.same(run, baseline, "\(test.testDescription) gzip (\(inflater)): block \(block)") else { return }
             }
         }
     }
