@@ -21,11 +21,12 @@ extension SummarizeJob {
         // makes the first write copy it.
         var scratch: Aggregate? = workspace.aggregate
         var spare: [UInt8]? = workspace.buffer
+        var gzip = workspace.gzip
         _ = consume workspace
         var result: ItemResult
         switch item {
         case .open(let file, let path):
-            result = open(file: file, path: path, spare: &spare, scratch: &scratch, context)
+            result = open(file: file, path: path, spare: &spare, scratch: &scratch, gzip: &gzip, context)
         case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
             result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
             var scanner = ChunkScanner(
@@ -59,6 +60,7 @@ extension SummarizeJob {
         case .stream(let stream):
             result = read(stream, spare: &spare, scratch: &scratch, context)
         }
+        if let gzip { result.gzip = gzip }
         if let scratch { result.scratch = scratch }
         if let spare { result.spares.append(spare) }
         return result
@@ -73,7 +75,8 @@ extension SummarizeJob {
 
     /// Opens a regular file and, when it is small, counts it here.
     private static func open(
-        file: Int, path: String, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
+        file: Int, path: String, spare: inout [UInt8]?, scratch: inout Aggregate?, gzip: inout ReusableGzipReader?,
+        _ context: JobContext
     ) -> ItemResult {
         let options = context.options
         do {
@@ -81,13 +84,22 @@ extension SummarizeJob {
                 path: path, allowMapping: options.allowMapping, mapAbove: JobContext.readWholeBelow)
             let isGzip = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
             if isGzip {
-                let reader = try GzipReader(.mapped(mapped))
+                let reusable: ReusableGzipReader
+                if let lent = gzip {
+                    gzip = nil
+                    try lent.reader.restart(.mapped(mapped))
+                    reusable = lent
+                } else {
+                    reusable = ReusableGzipReader(try GzipReader(.mapped(mapped), inflater: options.inflater))
+                }
+                let reader = reusable.reader
                 let stream = StreamInput(
                     file: file, name: path,
                     reader: LineBlockReader(
                         .gzip(reader), blockSize: options.gzipBlockSize, lineLimit: options.lineLimit,
                         buffer: spare == nil ? [] : owned(&spare)),
                     mapped: mapped, descriptor: nil)
+                stream.gzip = reusable
                 var result = read(stream, spare: &spare, scratch: &scratch, context)
                 result.opened = .init(mapped: mapped, isGzip: true, format: result.format)
                 return result
@@ -151,7 +163,12 @@ extension SummarizeJob {
     ) -> ItemResult {
         var result = readBlock(stream, spare: &spare, scratch: &scratch, context)
         result.streamBytes = stream.reader.bytesRead
-        if result.inputDone { result.textBytes = stream.reader.bytesRead }
+        if result.inputDone {
+            result.textBytes = stream.reader.bytesRead
+            // Its reader goes on to the next gzip file (it keeps no state of this one: `restart`).
+            result.gzip = stream.gzip
+            stream.gzip = nil
+        }
         return result
     }
 

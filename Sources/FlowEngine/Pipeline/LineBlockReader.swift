@@ -41,6 +41,7 @@ struct LineBlockReader {
     /// `buffer` made `size` bytes long (grown with zeros or cut), in place when it is not shared.
     private static func sized(_ buffer: consuming [UInt8], _ size: Int) -> [UInt8] {
         var buffer = buffer
+        if buffer.isEmpty { return [UInt8](repeating: 0, count: size) }
         if buffer.count < size { buffer += repeatElement(0, count: size - buffer.count) }
         if buffer.count > size { buffer.removeLast(buffer.count - size) }
         return buffer

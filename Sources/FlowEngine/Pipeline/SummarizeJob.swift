@@ -83,6 +83,7 @@ struct Scheduler {
     private var openStreams: [Int: StreamInput] = [:]
     private var scratches: [Aggregate] = []
     private var buffers: [[UInt8]] = []
+    private var gzipReaders: [ReusableGzipReader] = []
 
     /// Buffers kept for reuse, at most: about as many as can be in use at once.
     private let bufferCap: Int
@@ -121,13 +122,16 @@ struct Scheduler {
 
     /// What a task is lent: a scratch aggregate and a block buffer that tasks gave back, or new ones.
     mutating func takeWorkspace() -> Workspace {
-        Workspace(aggregate: scratches.popLast() ?? .empty(classCount: classCount), buffer: buffers.popLast() ?? [])
+        Workspace(
+            aggregate: scratches.popLast() ?? .empty(classCount: classCount), buffer: buffers.popLast() ?? [],
+            gzip: gzipReaders.popLast())
     }
 
     /// Takes in what a task did: its counts, and what comes next for its input.
     /// - Parameter stopping: the run is stopping: nothing more is queued, streams are closed.
     mutating func absorb(_ result: ItemResult, stopping: Bool = false) {
         if let scratch = result.scratch { scratches.append(scratch) }
+        if let gzip = result.gzip, gzipReaders.count < options.jobs { gzipReaders.append(gzip) }
         for spare in result.spares where !spare.isEmpty && buffers.count < bufferCap { buffers.append(spare) }
         let file = result.file
         if let opened = result.opened {
