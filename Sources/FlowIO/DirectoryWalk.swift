@@ -22,6 +22,17 @@ public enum DirectoryWalk {
                 }
                 if name.hasPrefix(".") { continue }
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                // The entry's type from readdir where the file system gives it: a regular file or
+                // a directory needs no stat (a link or an unknown type is stat'ed, as below).
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_REG):
+                    files.append(path)
+                    continue
+                case Int32(DT_DIR):
+                    pending.append(path)
+                    continue
+                default: break
+                }
                 var info = Glibc.stat()
                 // A dangling link or a link loop: listed, so that opening it names it as an input
                 // that cannot be read instead of dropping it without a word.
@@ -38,6 +49,6 @@ public enum DirectoryWalk {
                 }
             }
         }
-        return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return files.sorted(by: ByteOrder.precedes)
     }
 }

@@ -1,3 +1,5 @@
+import FlowIO
+
 /// A partial aggregate: everything every report needs about a set of inputs, as a value that merges
 /// exactly and serialises to deterministic bytes (`PartialCodec`, PARTIAL-FORMAT.md).
 ///
@@ -50,8 +52,8 @@ public struct Partial: Sendable, Equatable {
 
         public static func < (a: ServiceKey, b: ServiceKey) -> Bool {
             if a.side != b.side { return a.side < b.side }
-            if a.region != b.region { return a.region.utf8.lexicographicallyPrecedes(b.region.utf8) }
-            return a.service.utf8.lexicographicallyPrecedes(b.service.utf8)
+            if a.region != b.region { return ByteOrder.precedes(a.region, b.region) }
+            return ByteOrder.precedes(a.service, b.service)
         }
     }
 
@@ -68,7 +70,7 @@ public struct Partial: Sendable, Equatable {
                 (a.sourceRegion, b.sourceRegion), (a.sourceService, b.sourceService),
                 (a.destinationRegion, b.destinationRegion), (a.destinationService, b.destinationService),
             ] where x != y {
-                return x.utf8.lexicographicallyPrecedes(y.utf8)
+                return ByteOrder.precedes(x, y)
             }
             return a.action < b.action
         }
@@ -124,8 +126,8 @@ public struct Partial: Sendable, Equatable {
         }
 
         public static func < (a: Duplicate, b: Duplicate) -> Bool {
-            if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
-            return a.sameAs.utf8.lexicographicallyPrecedes(b.sameAs.utf8)
+            if a.path != b.path { return ByteOrder.precedes(a.path, b.path) }
+            return ByteOrder.precedes(a.sameAs, b.sameAs)
         }
     }
 

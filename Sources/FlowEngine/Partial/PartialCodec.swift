@@ -1,3 +1,5 @@
+import FlowIO
+
 /// The on-disk form of a `Partial` (PARTIAL-FORMAT.md is the specification; this file is its
 /// implementation, and `PartialCodecTests` holds the two together).
 ///
@@ -86,7 +88,7 @@ public enum PartialCodec {
             guard componentVersion == known else {
                 throw DecodeError("component \"\(name)\" version \(componentVersion); this vpcflow reads version \(known)")
             }
-            if let previous, !previous.utf8.lexicographicallyPrecedes(name.utf8) {
+            if let previous, !ByteOrder.precedes(previous, name) {
                 throw DecodeError("components out of order or repeated at \"\(name)\"")
             }
             previous = name
@@ -121,7 +123,7 @@ public enum PartialCodec {
         out.bool(s.labelsDigest != nil)
         out.string(s.labelsDigest ?? "")
         out.varint(UInt64(s.labelEntries))
-        let keys = p.options.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let keys = p.options.keys.sorted(by: ByteOrder.precedes)
         out.varint(UInt64(keys.count))
         for key in keys {
             out.string(key)
@@ -281,7 +283,7 @@ public enum PartialCodec {
         var inputs: [Partial.Input] = []
         for _ in 0..<(try r.count()) {
             let name = try r.string()
-            if let last = inputs.last, !last.name.utf8.lexicographicallyPrecedes(name.utf8) {
+            if let last = inputs.last, !ByteOrder.precedes(last.name, name) {
                 throw DecodeError("inputs: names out of order or repeated at \"\(name)\"")
             }
             let bytes = try r.count()

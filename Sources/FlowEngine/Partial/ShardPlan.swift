@@ -1,3 +1,5 @@
+import FlowIO
+
 /// `--shard I/N`: which inputs of a list shard I of N reads.
 ///
 /// **The rule** (so that a driver in another language can predict it): take the logical names of the
@@ -38,7 +40,7 @@ public struct ShardPlan: Sendable, Equatable {
     /// The shard of every name (names that appear twice count once).
     public static func assignment(_ names: [String], count: Int) -> [String: Int] {
         let ordered = Array(Set(names)).map { (key($0), $0) }.sorted {
-            $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8)
+            $0.0 != $1.0 ? $0.0 < $1.0 : ByteOrder.precedes($0.1, $1.1)
         }
         var shard: [String: Int] = [:]
         for (position, entry) in ordered.enumerated() { shard[entry.1] = position % count }
@@ -54,7 +56,7 @@ public struct ShardPlan: Sendable, Equatable {
     /// SHA-256 of the list's names, unique and sorted by their bytes, each followed by LF.
     public static func listDigest(_ names: [String]) -> String {
         var hasher = SHA256()
-        for name in Array(Set(names)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for name in Array(Set(names)).sorted(by: ByteOrder.precedes) {
             hasher.update(Array(name.utf8) + [0x0A])
         }
         return Hex.encode(hasher.finish())
