@@ -19,6 +19,11 @@ let usage = """
       index     ranges load-and-index time; IPv4 and IPv6 lookups per second on one core
       parse     address parsing rates; with FILE, the in-process scan of it on one job
       generate  deterministic realistic flow logs (one file, or --files N in the S3 AWSLogs/ layout)
+                --records N --files F: N / F records in each file (rounded up), each file with its own header
+                (none with v2-noheader); --records 0: empty files (0 bytes, or one empty gzip member with --gzip).
+                The standard sets (scripts/generate-bench-data.sh): 10 M records in one file and in 200 gzip
+                files; 20,000 files of 100 records, gzip and plain, the same text (--records 2000000
+                --files 20000 --seed 4); 2,000 empty and 2,000 one-record files, plain and gzip
       e2e       vpcflow summarize on whole inputs per --jobs value: median/min/max, MB/s, records/s, peak RSS
     """
 
@@ -32,6 +37,8 @@ guard let command = arguments.first else {
     ProcessControl.exit(64)
 }
 switch command {
+case "help", "--help", "-h":
+    print(usage)
 case "index":
     let path = option("--ranges") ?? FileReading.environment("VPCFLOW_RANGES") ?? "../shared/datasets/ip-ranges.json"
     IndexBenchmark(
