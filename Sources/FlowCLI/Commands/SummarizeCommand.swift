@@ -132,7 +132,7 @@ enum SummarizeCommand {
         }
         var counted = Partial(result, options: options.countingOptions, version: CommandLineTool.version)
         counted.duplicates = inputs.duplicates.sorted()
-        counted.emptyDirectories = inputs.emptyDirectories.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        counted.emptyDirectories = inputs.emptyDirectories.sorted(by: ByteOrder.precedes)
         counted.shards = shardGroup.map { [$0] } ?? []
 
         if let partialPath {

@@ -234,7 +234,7 @@ public struct Partial: Sendable, Equatable {
             let a = inputs[i].name
             let b = other.inputs[j].name
             if a == b { return .sameInput(a) }
-            if a.utf8.lexicographicallyPrecedes(b.utf8) { i += 1 } else { j += 1 }
+            if ByteOrder.precedes(a, b) { i += 1 } else { j += 1 }
         }
         return nil
     }
@@ -251,10 +251,10 @@ public struct Partial: Sendable, Equatable {
         records.merge(other.records)
         firstStart = min(firstStart, other.firstStart)
         lastEnd = max(lastEnd, other.lastEnd)
-        inputs = Self.mergeSorted(inputs, other.inputs) { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        inputs = Self.mergeSorted(inputs, other.inputs) { ByteOrder.precedes($0.name, $1.name) }
         duplicates = Array(Set(duplicates).union(other.duplicates)).sorted()
         emptyDirectories = Array(Set(emptyDirectories).union(other.emptyDirectories)).sorted {
-            $0.utf8.lexicographicallyPrecedes($1.utf8)
+            ByteOrder.precedes($0, $1)
         }
         vpcflowVersions = Array(Set(vpcflowVersions).union(other.vpcflowVersions)).sorted()
         shards = Self.mergeShards(shards, other.shards)
@@ -347,7 +347,7 @@ extension Partial {
                 name: outcome.source.name, bytes: outcome.bytes, textBytes: outcome.textBytes, isGzip: outcome.isGzip,
                 format: outcome.format, lines: outcome.lines, malformed: outcome.malformed, records: outcome.records,
                 grewTo: outcome.grewTo, failure: outcome.failure, samples: byInput[outcome.source.name] ?? [])
-        }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        }.sorted { ByteOrder.precedes($0.name, $1.name) }
     }
 
     /// The malformed samples of every input, by input name then line.

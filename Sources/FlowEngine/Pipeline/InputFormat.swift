@@ -128,3 +128,45 @@ public struct InputFormat: Sendable, Equatable {
         return same && column == fields.count
     }
 }
+
+/// The format of the last input a task detected, by its first line: S3 delivers a flow log as
+/// thousands of objects that all begin with the same header line, and parsing that header into a
+/// layout (names, lowercased, looked up) was a tenth of the fixed cost of a small file.
+///
+/// Exact: detection reads only the first non-blank line (`InputFormat.detect`), so a file whose
+/// first line is, byte for byte, the one cached gets the cached format. Only a first line that
+/// starts the bytes, is not blank and ends with a newline within 64 KiB and the line limit is cached
+/// or matched (the window in which `WorkPlanner.detectFormat` decides from that line alone); anything
+/// else is detected as without the cache.
+struct FormatCache: Sendable {
+    private var line: [UInt8] = []
+    private var format: InputFormat?
+
+    /// The format of `bytes` (an input's first bytes): the cached one when its first line is the
+    /// cached line, else `detect()`'s, cached when the first line qualifies.
+    mutating func format<E: Error>(
+        of bytes: Span<UInt8>, lineLimit: Int, detect: () throws(E) -> InputFormat?
+    ) throws(E) -> InputFormat? {
+        var end = 0
+        let limit = min(bytes.count, min(lineLimit, (64 << 10) - 1))
+        while end < limit, bytes[end] != 0x0A { end += 1 }
+        guard end < bytes.count, bytes[end] == 0x0A, end <= limit, !LineScanning.isBlank(bytes.extracting(0..<end)) else {
+            return try detect()
+        }
+        if let format, end == line.count {
+            var same = true
+            for i in 0..<end where bytes[i] != line[i] {
+                same = false
+                break
+            }
+            if same { return format }
+        }
+        let detected = try detect()
+        if let detected {
+            line.removeAll(keepingCapacity: true)
+            for i in 0..<end { line.append(bytes[i]) }
+            format = detected
+        }
+        return detected
+    }
+}

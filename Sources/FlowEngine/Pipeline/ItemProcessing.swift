@@ -14,24 +14,35 @@ struct JobContext: Sendable {
 
 extension SummarizeJob {
     /// Runs one work item in a child task, counting into the workspace's scratch aggregate (empty),
-    /// and gives the scratch back, empty again, in the result, with the buffers it is done with.
-    static func process(_ item: WorkItem, _ handoff: Handoff<Workspace>, _ context: JobContext) -> ItemResult {
-        let workspace = handoff.take()
-        // Each held once, here: whoever counts takes it out (`owned`), so no second reference
-        // makes the first write copy it.
-        var scratch: Aggregate? = workspace.aggregate
-        var spare: [UInt8]? = workspace.buffer
-        var gzip = workspace.gzip
-        _ = consume workspace
+    /// and gives the workspace back, the scratch empty again, with the buffers it is done with.
+    static func process(_ item: WorkItem, _ handoff: Handoff<Workspace>, _ context: JobContext) -> TaskResult {
+        var workspace = handoff.take()
+        var spares: [[UInt8]] = []
+        var items: [ItemResult] = []
+        if case .open(let files) = item {
+            items.reserveCapacity(files.count)
+            for opening in files {
+                items.append(processOne(.open([opening]), &workspace, &spares, context))
+            }
+        } else {
+            items.append(processOne(item, &workspace, &spares, context))
+        }
+        return TaskResult(items: items, workspace: workspace, spares: spares)
+    }
+
+    /// One item (an `.open` of one file); what it is done with goes back into `workspace`.
+    private static func processOne(
+        _ item: WorkItem, _ workspace: inout Workspace, _ spares: inout [[UInt8]], _ context: JobContext
+    ) -> ItemResult {
         var result: ItemResult
         switch item {
-        case .open(let file, let path):
-            result = open(file: file, path: path, spare: &spare, scratch: &scratch, gzip: &gzip, context)
+        case .open(let files):
+            result = open(file: files[0].file, path: files[0].path, &workspace, context)
         case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
             result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
-                aggregate: owned(&scratch))
+                aggregate: scratch(&workspace, context))
             do {
                 try mapped.withBytes(in: range) {
                     scanner.scan($0, startsInsideLine: startsInsideLine, endsInsideLine: endsInsideLine)
@@ -51,19 +62,39 @@ extension SummarizeJob {
             result = ItemResult(file: file, ordinal: ordinal, bytes: 0)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
-                aggregate: owned(&scratch))
+                aggregate: scratch(&workspace, context))
             scanner.scan(bytes.span.extracting(0..<count))
             result.take(&scanner)
             // A stream's text bytes are counted once, when it ends (all it read, skipped bytes of
             // over-long lines too).
             result.spares.append(bytes)
         case .stream(let stream):
-            result = read(stream, spare: &spare, scratch: &scratch, context)
+            result = read(stream, &workspace, context)
         }
-        if let gzip { result.gzip = gzip }
-        if let scratch { result.scratch = scratch }
-        if let spare { result.spares.append(spare) }
+        // What the item is done with goes back to the workspace, for the next item.
+        if let scratch = result.scratch {
+            result.scratch = nil
+            workspace.aggregate = scratch
+        }
+        if let gzip = result.gzip {
+            result.gzip = nil
+            if workspace.gzip == nil { workspace.gzip = gzip }
+        }
+        for spare in result.spares where !spare.isEmpty {
+            if workspace.buffer?.isEmpty ?? true { workspace.buffer = spare } else { spares.append(spare) }
+        }
+        result.spares = []
         return result
+    }
+
+    /// The workspace's scratch aggregate, taken out (a new one if it has none).
+    private static func scratch(_ workspace: inout Workspace, _ context: JobContext) -> Aggregate {
+        workspace.aggregate == nil ? .empty(classCount: context.index.classCount) : owned(&workspace.aggregate)
+    }
+
+    /// The workspace's block buffer, taken out (empty if it has none).
+    private static func buffer(_ workspace: inout Workspace) -> [UInt8] {
+        workspace.buffer == nil ? [] : owned(&workspace.buffer)
     }
 
     /// Takes the value out of `slot`, leaving nil: the caller is then its only owner.
@@ -74,19 +105,35 @@ extension SummarizeJob {
     }
 
     /// Opens a regular file and, when it is small, counts it here.
-    private static func open(
-        file: Int, path: String, spare: inout [UInt8]?, scratch: inout Aggregate?, gzip: inout ReusableGzipReader?,
-        _ context: JobContext
-    ) -> ItemResult {
+    private static func open(file: Int, path: String, _ workspace: inout Workspace, _ context: JobContext) -> ItemResult {
         let options = context.options
         do {
             let mapped = try MappedFile(
                 path: path, allowMapping: options.allowMapping, mapAbove: JobContext.readWholeBelow)
-            let isGzip = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
+            let whole = mapped.count <= options.chunkSize
+            var counted: (detected: Result<InputFormat?, LayoutError>, scanner: ChunkScanner)?
+            var isGzip = false
+            if whole && !mapped.isMapped {
+                // Read once: told gzip or plain, detected and counted from the same bytes.
+                var scanner = ChunkScanner(
+                    index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
+                    aggregate: scratch(&workspace, context))
+                let detected = try mapped.withBytes { bytes -> Result<InputFormat?, LayoutError>? in
+                    GzipReader.isGzip(bytes) ? nil : countWhole(bytes, &scanner, &workspace.formats, options)
+                }
+                if let detected {
+                    counted = (detected, scanner)
+                } else {
+                    isGzip = true
+                    workspace.aggregate = scanner.aggregate
+                }
+            } else {
+                isGzip = try mapped.withBytes(in: 0..<min(2, mapped.count)) { GzipReader.isGzip($0) }
+            }
             if isGzip {
                 let reusable: ReusableGzipReader
-                if let lent = gzip {
-                    gzip = nil
+                if let lent = workspace.gzip {
+                    workspace.gzip = nil
                     try lent.reader.restart(.mapped(mapped))
                     reusable = lent
                 } else {
@@ -97,15 +144,15 @@ extension SummarizeJob {
                     file: file, name: path,
                     reader: LineBlockReader(
                         .gzip(reader), blockSize: options.gzipBlockSize, lineLimit: options.lineLimit,
-                        buffer: spare == nil ? [] : owned(&spare)),
+                        buffer: buffer(&workspace)),
                     mapped: mapped, descriptor: nil)
                 stream.gzip = reusable
-                var result = read(stream, spare: &spare, scratch: &scratch, context)
+                var result = read(stream, &workspace, context)
                 result.opened = .init(mapped: mapped, isGzip: true, format: result.format)
                 return result
             }
             var result = ItemResult(file: file, ordinal: 0, bytes: mapped.count)
-            guard mapped.count <= options.chunkSize else {
+            guard whole else {
                 // Larger than a chunk: the job cuts it, the first line's format in hand.
                 let format = try WorkPlanner.detectFormat(mapped, options: options)
                 result.opened = .init(
@@ -113,18 +160,16 @@ extension SummarizeJob {
                 result.bytes = 0
                 return result
             }
-            // One chunk, whole: detected and counted from the same bytes.
-            var scanner = ChunkScanner(
-                index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
-                aggregate: owned(&scratch))
-            let detected = try mapped.withBytes { bytes in
-                Result { () throws(LayoutError) -> InputFormat? in
-                    let format = try WorkPlanner.detectFormat(in: bytes, options: options)
-                    if let format { scanner.format = format }
-                    scanner.scan(bytes)
-                    return format
-                }
+            if counted == nil {
+                // A mapped file of one chunk, counted whole.
+                var scanner = ChunkScanner(
+                    index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
+                    aggregate: scratch(&workspace, context))
+                let detected = try mapped.withBytes { countWhole($0, &scanner, &workspace.formats, options) }
+                counted = (detected, scanner)
             }
+            guard case (let detected, var scanner)? = counted else { preconditionFailure("counted above") }
+            counted = nil
             mapped.release(0..<mapped.count)
             do {
                 let format = try detected.get()
@@ -156,12 +201,24 @@ extension SummarizeJob {
         }
     }
 
+    /// Detects the format of a whole file's bytes and counts them.
+    private static func countWhole(
+        _ bytes: Span<UInt8>, _ scanner: inout ChunkScanner, _ formats: inout FormatCache, _ options: SummarizeOptions
+    ) -> Result<InputFormat?, LayoutError> {
+        Result { () throws(LayoutError) -> InputFormat? in
+            let format = try formats.format(of: bytes, lineLimit: options.lineLimit) { () throws(LayoutError) in
+                try WorkPlanner.detectFormat(in: bytes, options: options)
+            }
+            if let format { scanner.format = format }
+            scanner.scan(bytes)
+            return format
+        }
+    }
+
     /// Reads a stream's next block. The last block is counted here (a small gzip file is one task);
     /// any other is handed back for another task to count while the stream reads on.
-    private static func read(
-        _ stream: StreamInput, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
-    ) -> ItemResult {
-        var result = readBlock(stream, spare: &spare, scratch: &scratch, context)
+    private static func read(_ stream: StreamInput, _ workspace: inout Workspace, _ context: JobContext) -> ItemResult {
+        var result = readBlock(stream, &workspace, context)
         result.streamBytes = stream.reader.bytesRead
         if result.inputDone {
             result.textBytes = stream.reader.bytesRead
@@ -172,9 +229,7 @@ extension SummarizeJob {
         return result
     }
 
-    private static func readBlock(
-        _ stream: StreamInput, spare: inout [UInt8]?, scratch: inout Aggregate?, _ context: JobContext
-    ) -> ItemResult {
+    private static func readBlock(_ stream: StreamInput, _ workspace: inout Workspace, _ context: JobContext) -> ItemResult {
         let options = context.options
         var result = ItemResult(file: stream.file, ordinal: stream.ordinal, bytes: 0)
         result.stream = stream
@@ -187,8 +242,10 @@ extension SummarizeJob {
             }
             if stream.format == nil {
                 do {
-                    stream.format = try InputFormat.detect(
-                        in: stream.reader.buffer.span.extracting(range), fields: options.fields, lineLimit: options.lineLimit)
+                    let block = stream.reader.buffer.span.extracting(range)
+                    stream.format = try workspace.formats.format(of: block, lineLimit: options.lineLimit) { () throws(LayoutError) in
+                        try InputFormat.detect(in: block, fields: options.fields, lineLimit: options.lineLimit)
+                    }
                     result.format = stream.format?.detected.kind
                 } catch {
                     result.failure = InputFailure(kind: .badHeader, message: "\(stream.name): \(error)")
@@ -204,14 +261,14 @@ extension SummarizeJob {
             if stream.reader.isFinished {
                 var scanner = ChunkScanner(
                     index: context.index, keys: context.keys, format: format, lineLimit: options.lineLimit,
-                    aggregate: owned(&scratch))
+                    aggregate: scratch(&workspace, context))
                 scanner.scan(stream.reader.buffer.span.extracting(range))
                 result.take(&scanner)
                 result.inputDone = true
                 result.bytes = stream.mapped?.count ?? 0
                 result.spares.append(stream.reader.giveUpBuffer())
             } else {
-                let bytes = stream.reader.takeBlock(replacingWith: spare == nil ? [] : owned(&spare))
+                let bytes = stream.reader.takeBlock(replacingWith: buffer(&workspace))
                 result.block = .block(file: stream.file, ordinal: ordinal, bytes: bytes, count: range.upperBound, format)
             }
         } catch {

@@ -32,7 +32,7 @@ public enum SummarizeJob {
         let started = clock.now
         var scheduler = Scheduler(sources: sources, options: options, classCount: index.classCount)
 
-        await withTaskGroup(of: ItemResult.self) { group in
+        await withTaskGroup(of: TaskResult.self) { group in
             var inFlight = 0
             while true {
                 if Interrupt.isRequested {
@@ -84,6 +84,7 @@ struct Scheduler {
     private var scratches: [Aggregate] = []
     private var buffers: [[UInt8]] = []
     private var gzipReaders: [ReusableGzipReader] = []
+    private var formatCaches: [FormatCache] = []
 
     /// Buffers kept for reuse, at most: about as many as can be in use at once.
     private let bufferCap: Int
@@ -124,15 +125,24 @@ struct Scheduler {
     mutating func takeWorkspace() -> Workspace {
         Workspace(
             aggregate: scratches.popLast() ?? .empty(classCount: classCount), buffer: buffers.popLast() ?? [],
-            gzip: gzipReaders.popLast())
+            gzip: gzipReaders.popLast(), formats: formatCaches.popLast() ?? FormatCache())
     }
 
-    /// Takes in what a task did: its counts, and what comes next for its input.
+    /// Takes in what a task did: the workspace it was lent, and for each item its counts and what
+    /// comes next for its input.
     /// - Parameter stopping: the run is stopping: nothing more is queued, streams are closed.
-    mutating func absorb(_ result: ItemResult, stopping: Bool = false) {
-        if let scratch = result.scratch { scratches.append(scratch) }
-        if let gzip = result.gzip, gzipReaders.count < options.jobs { gzipReaders.append(gzip) }
-        for spare in result.spares where !spare.isEmpty && buffers.count < bufferCap { buffers.append(spare) }
+    mutating func absorb(_ task: TaskResult, stopping: Bool = false) {
+        let workspace = task.workspace
+        if let scratch = workspace.aggregate { scratches.append(scratch) }
+        if let gzip = workspace.gzip, gzipReaders.count < options.jobs { gzipReaders.append(gzip) }
+        formatCaches.append(workspace.formats)
+        for spare in task.spares + [workspace.buffer ?? []] where !spare.isEmpty && buffers.count < bufferCap {
+            buffers.append(spare)
+        }
+        for result in task.items { absorb(result, stopping: stopping) }
+    }
+
+    private mutating func absorb(_ result: ItemResult, stopping: Bool) {
         let file = result.file
         if let opened = result.opened {
             state.outcomes[file].bytes = opened.mapped.count

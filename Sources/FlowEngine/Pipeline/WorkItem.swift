@@ -6,7 +6,10 @@ enum WorkItem: Sendable {
     /// format. A file that fits in one chunk (plain) or one block (gzip) is counted in the same task,
     /// so that a small file costs one task and no hand-over; a larger one comes back to be cut into
     /// chunks (plain) or read on as a stream (gzip).
-    case open(file: Int, path: String)
+    ///
+    /// Several small files (`WorkPlanner.smallFileBytes`) go to one task together, opened one after
+    /// another: a task per small file cost more than counting it (a wake-up and a context switch each).
+    case open([Opening])
     /// A range of whole lines of a plain file (at its ends, perhaps part of an over-long line:
     /// `ChunkPlan`).
     case chunk(file: Int, ordinal: Int, MappedFile, Range<Int>, InputFormat, startsInsideLine: Bool, endsInsideLine: Bool)
@@ -16,14 +19,31 @@ enum WorkItem: Sendable {
     case stream(StreamInput)
 }
 
-/// What the job lends a task besides its item: an empty scratch aggregate to count into and a block
-/// buffer for a stream to read on in. Both come back in the task's `ItemResult`.
+/// A regular file to open: its input number and path.
+struct Opening: Sendable {
+    let file: Int
+    let path: String
+}
+
+/// What the job lends a task besides its item: an empty scratch aggregate to count into, a block
+/// buffer for a stream to read on in, a gzip reader, the last format detected. They come back in
+/// the task's `TaskResult`, for the next task. Whoever uses a part takes it out (`owned`), so that
+/// no second reference makes the first write copy it.
 struct Workspace: Sendable {
-    var aggregate: Aggregate
-    /// Empty when the job had none to give (the reader makes one).
-    var buffer: [UInt8]
-    /// A gzip reader to restart on the next gzip file, when the job has one (nil: make one).
+    var aggregate: Aggregate?
+    /// nil or empty when the job had none to give (the reader makes one).
+    var buffer: [UInt8]?
+    /// A gzip reader to restart on the next gzip file (nil: make one).
     var gzip: ReusableGzipReader?
+    var formats = FormatCache()
+}
+
+/// What one task did: the results of its items (one, or one per file of a batch of small files),
+/// the workspace it was lent, and block buffers it is done with.
+struct TaskResult: Sendable {
+    var items: [ItemResult]
+    var workspace: Workspace
+    var spares: [[UInt8]]
 }
 
 /// A gzip reader lent from file to file (`GzipReader.restart`): its decoder state, window and
