@@ -11,9 +11,22 @@ public enum InputKinds {
     }
 
     /// The identity of the file at `path`, or nil when it cannot be stat'ed.
-    public static func identity(of path: String) -> Identity? {
+    public static func identity(of path: String) -> Identity? { status(path)?.identity }
+
+    /// What one `stat(2)` says of an input: which file it is, its size when it is a regular file,
+    /// and how it is read when it is neither a regular file nor a directory.
+    public struct Status: Sendable {
+        public let identity: Identity
+        public let size: Int?
+        public let special: Special?
+    }
+
+    /// One `stat(2)` of `path` (following links); nil when it cannot be stat'ed.
+    public static func status(_ path: String) -> Status? {
         guard let info = Syscall.fileStatus(path) else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return Status(
+            identity: Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
+            size: (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil, special: kind(info))
     }
 
     /// How an input that is neither a regular file nor a directory is read.

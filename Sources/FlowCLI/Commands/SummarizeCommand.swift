@@ -119,7 +119,9 @@ enum SummarizeCommand {
         for note in inputs.notes { console.diagnose("vpcflow: \(note)") }
         let quietRun = arguments.flag("quiet")
         var progressLine = ProgressLine(enabled: !quietRun && OutputStream.isTerminal(fileDescriptor: 2))
-        let result = await SummarizeJob.run(inputs.sources, index: index, options: options) { progressLine.update($0) }
+        let result = await SummarizeJob.run(inputs.sources, statuses: inputs.statuses, index: index, options: options) {
+            progressLine.update($0)
+        }
         progressLine.clear()
 
         if result.interrupted || Interrupt.isRequested {

@@ -23,6 +23,8 @@ enum InputList {
 
     struct Expansion: Sendable {
         var sources: [Source] = []
+        /// The stat of each source, when it was stat'ed (for the job, so it does not stat again).
+        var statuses: [InputKinds.Status?] = []
         /// Paths skipped because an earlier path is the same file: (skipped, kept).
         var duplicates: [(path: String, sameAs: String)] = []
         /// Directories that held no input file.
@@ -49,7 +51,8 @@ enum InputList {
         var expansion = Expansion()
         var seen: [InputKinds.Identity: String] = [:]
         func add(_ path: String) {
-            if let identity = InputKinds.identity(of: path) {
+            let status = InputKinds.status(path)
+            if let identity = status?.identity {
                 if let first = seen[identity] {
                     expansion.duplicates.append((path, first))
                     return
@@ -57,6 +60,7 @@ enum InputList {
                 seen[identity] = path
             }
             expansion.sources.append(.file(path))
+            expansion.statuses.append(status)
         }
         for argument in arguments {
             if argument == "-" {
@@ -64,12 +68,14 @@ enum InputList {
                     throw CLIError(exitCode: .usage, message: "standard input ('-') given twice")
                 }
                 expansion.sources.append(.standardInput)
+                expansion.statuses.append(nil)
                 continue
             }
             switch FileReading.kind(of: argument) {
             case .missing:
                 guard missingAreErrors else {
                     expansion.sources.append(.file(argument))
+                    expansion.statuses.append(nil)
                     continue
                 }
                 throw CLIError(exitCode: .noInput, message: "cannot open \"\(argument)\": No such file or directory")

@@ -11,6 +11,8 @@ import FlowIO
 /// name the same input are a usage error (they would be counted twice, or be ambiguous in a merge).
 struct Inputs {
     var sources: [InputSource] = []
+    /// What the expansion's stat said of each source (nil where it did not stat it).
+    var statuses: [InputKinds.Status?] = []
     var duplicates: [Partial.Duplicate] = []
     var emptyDirectories: [String] = []
     var notes: [String] = []
@@ -64,6 +66,7 @@ struct Inputs {
                 case .standardInput: InputSource.standardInput
                 }
             }
+            inputs.statuses = expansion.statuses
             inputs.duplicates = expansion.duplicates.map { Partial.Duplicate(path: $0.path, sameAs: $0.sameAs) }
             inputs.emptyDirectories = expansion.emptyDirectories
             inputs.notes = expansion.notes
@@ -78,6 +81,7 @@ struct Inputs {
             }
             seen[entry.name] = "line \(entry.line)"
             inputs.sources.append(entry.local == entry.name ? .file(entry.local) : .named(path: entry.local, name: entry.name))
+            inputs.statuses.append(nil)
         }
         if inputs.sources.isEmpty && !allowEmpty {
             throw CLIError(exitCode: .noInput, message: "no inputs: give files or folders, or --files-from with at least one line")

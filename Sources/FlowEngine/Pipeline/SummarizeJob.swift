@@ -1,4 +1,5 @@
-import FlowIO
+// Public: `run` takes FlowIO's `InputKinds.Status`.
+public import FlowIO
 
 /// The batch job: every input, cut into work items, counted concurrently against one shared index,
 /// merged into one `SummarizeResult`. This is the only `TaskGroup` of the engine.
@@ -21,16 +22,19 @@ import FlowIO
 public enum SummarizeJob {
     /// Runs the job.
     ///
-    /// - Parameter progress: called from the merging loop after each item, never concurrently.
+    /// - Parameters:
+    ///   - statuses: a `stat` of each source taken by the caller (nil entries, or none at all: the
+    ///     planner stats those itself), so that a listed folder's files are not stat'ed twice.
+    ///   - progress: called from the merging loop after each item, never concurrently.
     public static func run(
-        _ sources: [InputSource], index: PrefixIndex, options: SummarizeOptions,
+        _ sources: [InputSource], statuses: [InputKinds.Status?] = [], index: PrefixIndex, options: SummarizeOptions,
         progress: ((ProgressSnapshot) -> Void)? = nil
     ) async -> SummarizeResult {
         let keys = ServiceKeys(index: index)
         let context = JobContext(index: index, keys: keys, options: options)
         let clock = ContinuousClock()
         let started = clock.now
-        var scheduler = Scheduler(sources: sources, options: options, classCount: index.classCount)
+        var scheduler = Scheduler(sources: sources, statuses: statuses, options: options, classCount: index.classCount)
 
         await withTaskGroup(of: TaskResult.self) { group in
             var inFlight = 0
@@ -89,9 +93,9 @@ struct Scheduler {
     /// Buffers kept for reuse, at most: about as many as can be in use at once.
     private let bufferCap: Int
 
-    init(sources: [InputSource], options: SummarizeOptions, classCount: Int) {
+    init(sources: [InputSource], statuses: [InputKinds.Status?], options: SummarizeOptions, classCount: Int) {
         state = MergeState(sources: sources, classCount: classCount)
-        plan = WorkPlanner(sources: sources, options: options)
+        plan = WorkPlanner(sources: sources, statuses: statuses, options: options)
         state.bytesTotal = plan.bytesTotal
         self.options = options
         self.classCount = classCount

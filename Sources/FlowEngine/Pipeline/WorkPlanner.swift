@@ -33,10 +33,14 @@ struct WorkPlanner {
     static let smallBatchFiles = 32
     static let smallBatchBytes = 1 << 20
 
-    init(sources: [InputSource], options: SummarizeOptions) {
+    /// - Parameter statuses: the caller's stat of each source, where it has one (see `SummarizeJob.run`).
+    init(sources: [InputSource], statuses: [InputKinds.Status?] = [], options: SummarizeOptions) {
         self.sources = sources
         self.options = options
-        probes = sources.map { source in source.path.map(InputKinds.probe) ?? (nil, nil) }
+        probes = sources.indices.map { i in
+            if i < statuses.count, let status = statuses[i] { return (status.size, status.special) }
+            return sources[i].path.map(InputKinds.probe) ?? (nil, nil)
+        }
         bytesTotal = probes.reduce(0) { $0 + ($1.size ?? 0) }
     }
 
