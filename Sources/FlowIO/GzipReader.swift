@@ -334,8 +334,9 @@ public final class GzipReader {
         }
     }
 
-    /// One step of ISA-L: from a file, through `pending` (decode into it, or hand out what may
-    /// be handed out); from a descriptor, straight into the caller's buffer.
+    /// One step of ISA-L: from a file, into the caller's buffer with the last `isalLag` bytes kept
+    /// back in `pending` (or through `pending` while bytes wait there); from a descriptor, straight
+    /// into the caller's buffer.
     private func isalStep(_ out: UnsafeMutablePointer<UInt8>, _ room: Int) -> (Step, Bool) {
         guard case .mapped = source else { return isalDecode(out, room) }
         let waiting = pendingEnd - pendingStart
@@ -351,6 +352,35 @@ public final class GzipReader {
         if memberChecked { return (.memberEnd, true) }
         if pending.count == 0 {
             pending = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.isalLag + (1 << 20), alignment: 16)
+        }
+        if waiting == 0 && room > Self.isalLag {
+            // Nothing waits: decode straight into the caller's buffer and keep back only the last
+            // `isalLag` bytes (copied to `pending`), or none once the trailer is checked. A member
+            // that fits the room (a small file) is never copied; a long one, 256 KiB per call.
+            let before = (produced, memberDelivered)
+            let (step, moved) = isalDecode(out, room)
+            let made = produced - before.0
+            (produced, memberDelivered) = before
+            switch step {
+            case .memberEnd:
+                produced += made
+                memberDelivered += made
+                memberChecked = true  // the next step reports the member's end
+                return (.going, true)
+            case .failed:
+                return (step, moved)  // nothing of this call was handed out
+            case .going:
+                let keep = min(made, Self.isalLag)
+                let deliver = made - keep
+                if keep > 0 {
+                    pending.baseAddress!.copyMemory(from: UnsafeRawPointer(out + deliver), byteCount: keep)
+                }
+                pendingStart = 0
+                pendingEnd = keep
+                produced += deliver
+                memberDelivered += deliver
+                return (.going, moved)
+            }
         }
         if pendingEnd == pending.count {
             // Keep the bytes still waiting at the front (at most the lag, 256 KiB per 1 MiB decoded).
