@@ -27,7 +27,9 @@ extension SummarizeJob {
         } else {
             items.append(processOne(item, &workspace, &spares, context))
         }
-        return TaskResult(items: items, workspace: workspace, spares: spares)
+        var opened = false
+        if case .open = item { opened = true }
+        return TaskResult(opened: opened, items: items, workspace: workspace, spares: spares)
     }
 
     /// One item (an `.open` of one file); what it is done with goes back into `workspace`.
@@ -215,8 +217,9 @@ extension SummarizeJob {
         }
     }
 
-    /// Reads a stream's next block. The last block is counted here (a small gzip file is one task);
-    /// any other is handed back for another task to count while the stream reads on.
+    /// Reads a stream's next block. The last block is counted here (a small gzip file is one task),
+    /// and so is any block when the workspace says so (`countsBlocksItself`); otherwise it is handed
+    /// back for another task to count while the stream reads on.
     private static func read(_ stream: StreamInput, _ workspace: inout Workspace, _ context: JobContext) -> ItemResult {
         var result = readBlock(stream, &workspace, context)
         result.streamBytes = stream.reader.bytesRead
@@ -258,15 +261,17 @@ extension SummarizeJob {
             let ordinal = stream.ordinal
             stream.ordinal += 1
             result.ordinal = ordinal
-            if stream.reader.isFinished {
+            if stream.reader.isFinished || workspace.countsBlocksItself {
                 var scanner = ChunkScanner(
                     index: context.index, keys: context.keys, format: format, lineLimit: options.lineLimit,
                     aggregate: scratch(&workspace, context))
                 scanner.scan(stream.reader.buffer.span.extracting(range))
                 result.take(&scanner)
-                result.inputDone = true
-                result.bytes = stream.mapped?.count ?? 0
-                result.spares.append(stream.reader.giveUpBuffer())
+                if stream.reader.isFinished {
+                    result.inputDone = true
+                    result.bytes = stream.mapped?.count ?? 0
+                    result.spares.append(stream.reader.giveUpBuffer())
+                }
             } else {
                 let bytes = stream.reader.takeBlock(replacingWith: buffer(&workspace))
                 result.block = .block(file: stream.file, ordinal: ordinal, bytes: bytes, count: range.upperBound, format)

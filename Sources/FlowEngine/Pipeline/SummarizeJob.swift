@@ -45,7 +45,7 @@ public enum SummarizeJob {
                 }
                 if options.failFast && scheduler.state.hasFailure { break }
                 if inFlight < options.jobs, let item = scheduler.next() {
-                    let workspace = Handoff(scheduler.takeWorkspace())
+                    let workspace = Handoff(scheduler.takeWorkspace(for: item))
                     group.addTask { process(item, workspace, context) }
                     inFlight += 1
                     continue
@@ -126,16 +126,24 @@ struct Scheduler {
     }
 
     /// What a task is lent: a scratch aggregate and a block buffer that tasks gave back, or new ones.
-    mutating func takeWorkspace() -> Workspace {
-        Workspace(
+    /// - Parameter item: the item it is for (an open counts as a stream to be, for
+    ///   `Workspace.countsBlocksItself`).
+    mutating func takeWorkspace(for item: WorkItem) -> Workspace {
+        if case .open = item { opensInFlight += 1 }
+        return Workspace(
             aggregate: scratches.popLast() ?? .empty(classCount: classCount), buffer: buffers.popLast() ?? [],
-            gzip: gzipReaders.popLast(), formats: formatCaches.popLast() ?? FormatCache())
+            gzip: gzipReaders.popLast(), formats: formatCaches.popLast() ?? FormatCache(),
+            countsBlocksItself: openStreams.count + opensInFlight >= options.jobs)
     }
+
+    /// Tasks opening files, which may each become a stream.
+    private var opensInFlight = 0
 
     /// Takes in what a task did: the workspace it was lent, and for each item its counts and what
     /// comes next for its input.
     /// - Parameter stopping: the run is stopping: nothing more is queued, streams are closed.
     mutating func absorb(_ task: TaskResult, stopping: Bool = false) {
+        if task.opened { opensInFlight -= 1 }
         let workspace = task.workspace
         if let scratch = workspace.aggregate { scratches.append(scratch) }
         if let gzip = workspace.gzip, gzipReaders.count < options.jobs { gzipReaders.append(gzip) }
