@@ -4,7 +4,10 @@
 // - 0: the payload is read as a gzip file as it is (arbitrary bytes: bad headers, bad CRCs, bad
 //   lengths, trailing garbage, members of any kind). Holds: no crash, no sanitizer report, and the
 //   same bytes and the same verdict (end or error) whichever buffer size the caller reads into;
-//   with bit 6 set, also the same from a file through `MappedFile` (mapped, or pread with bit 7);
+//   with bit 6 set, also the same from a file through `MappedFile` (mapped, or pread with bit 7),
+//   and from that file ISA-L (where libisal.so.2 loads) gives exactly zlib's bytes and error text
+//   (`GzipReader` replays a member ISA-L fails on with zlib, and keeps its output back until the
+//   member's trailer is checked);
 // - 1: the payload is compressed here with zlib as one gzip member; it must read back exactly;
 // - 2: the same as two members (cut at a point from the control byte), as `cat a.gz b.gz` makes;
 //   it must read back exactly;
@@ -43,7 +46,9 @@ private let scratchPath: String = {
 }()
 
 /// `bytes` written to the scratch file and read back through `MappedFile` and `GzipReader(.mapped)`.
-private func readMapped(_ bytes: [UInt8], allowMapping: Bool) -> (output: [UInt8], error: String?) {
+private func readMapped(_ bytes: [UInt8], allowMapping: Bool, inflater: Inflater = .zlib, bufferSize: Int = 1 << 16)
+    -> (output: [UInt8], error: String?)
+{
     let fd = open(scratchPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { fatalError("cannot create \(scratchPath)") }
     let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -52,8 +57,8 @@ private func readMapped(_ bytes: [UInt8], allowMapping: Bool) -> (output: [UInt8
     var output: [UInt8] = []
     do {
         let file = try MappedFile(path: scratchPath, allowMapping: allowMapping)
-        let reader = try GzipReader(.mapped(file))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let reader = try GzipReader(.mapped(file), inflater: inflater)
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
         while output.count < cap {
             let n = try reader.read(into: &buffer, from: 0)
             if n == 0 { break }
@@ -124,6 +129,16 @@ public func fuzzGzip(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
                 disagreement(
                     "file and memory disagree: \(file.output.count) bytes, error \(file.error ?? "none") vs \(whole.output.count) bytes, error \(whole.error ?? "none")",
                     input)
+            }
+            if ISAL.isAvailable {
+                // Into a large buffer (ISA-L decodes straight into it) and a small one (through its own).
+                let bufferSize = control & 0x20 != 0 ? 4 << 20 : 4093
+                let isal = readMapped(payload, allowMapping: control & 0x80 == 0, inflater: .isal, bufferSize: bufferSize)
+                if isal.output.count < cap && file.output.count < cap && (isal.output != file.output || isal.error != file.error) {
+                    disagreement(
+                        "ISA-L and zlib disagree on a file: \(isal.output.count) bytes, error \(isal.error ?? "none") vs \(file.output.count) bytes, error \(file.error ?? "none")",
+                        input)
+                }
             }
         }
     case 1:
