@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// What the command line needs to know about an input path beyond `FileReading.kind`: which file
@@ -19,6 +20,24 @@ public enum InputKinds {
         public let identity: Identity
         public let size: Int?
         public let special: Special?
+    }
+
+    /// `status` of every path, stat'ed on every core: a listed folder of 20,000 files would
+    /// otherwise spend its first tenth of a second stat'ing them one after another.
+    public static func statuses(_ paths: [String]) -> [Status?] {
+        guard paths.count >= 512 else { return paths.map(status) }
+        var result = [Status?](repeating: nil, count: paths.count)
+        let pieces = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 4
+        result.withUnsafeMutableBufferPointer { buffer in
+            // Safe: each iteration writes only its own slice of `buffer`, which outlives the call.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let start = paths.count * piece / pieces
+                let end = paths.count * (piece + 1) / pieces
+                for i in start..<end { slots[i] = status(paths[i]) }
+            }
+        }
+        return result
     }
 
     /// One `stat(2)` of `path` (following links); nil when it cannot be stat'ed.

@@ -50,8 +50,8 @@ enum InputList {
     {
         var expansion = Expansion()
         var seen: [InputKinds.Identity: String] = [:]
-        func add(_ path: String) {
-            let status = InputKinds.status(path)
+        func add(_ path: String, _ known: InputKinds.Status?? = nil) {
+            let status = known ?? InputKinds.status(path)
             if let identity = status?.identity {
                 if let first = seen[identity] {
                     expansion.duplicates.append((path, first))
@@ -87,7 +87,7 @@ enum InputList {
                     throw CLIError.io(error)
                 }
                 if files.isEmpty { expansion.emptyDirectories.append(argument) }
-                for file in files { add(file) }
+                for (file, status) in zip(files, InputKinds.statuses(files)) { add(file, .some(status)) }
             case .regular, .other:
                 add(argument)
             }

@@ -151,6 +151,8 @@ extension SummarizeJob {
                 stream.gzip = reusable
                 var result = read(stream, &workspace, context)
                 result.opened = .init(mapped: mapped, isGzip: true, format: result.format)
+                // Read to its end here (one block): checked here too.
+                if result.inputDone && result.failure == nil { result.opened?.verified = mapped.verify() }
                 return result
             }
             var result = ItemResult(file: file, ordinal: 0, bytes: mapped.count)
@@ -187,6 +189,7 @@ extension SummarizeJob {
                 result.failure = InputFailure(kind: .badHeader, message: "\(path): \(error)")
             }
             result.inputDone = true
+            if result.failure == nil { result.opened?.verified = mapped.verify() }
             return result
         } catch let error as FileSystemError {
             let kind: InputFailure.Kind =

@@ -23,7 +23,7 @@ struct MergeState {
     private var mergedItems: [Int]
     private var planningDone: [Bool]
     /// The open file of each input still being read, for the check once it is complete.
-    private var openFiles: [Int: MappedFile] = [:]
+    private var openFiles: [Int: (MappedFile, verified: MappedFile.Change?)] = [:]
     /// Per input: lines of each item, by ordinal (to number lines across chunks).
     private var lineCounts: [[Int]]
     /// Per input: malformed samples with the ordinal of their item.
@@ -46,8 +46,12 @@ struct MergeState {
         planningDone = Array(repeating: false, count: sources.count)
     }
 
-    /// The planner opened `file`'s bytes; they are checked once the input is complete.
-    mutating func opened(_ file: Int, _ mapped: MappedFile) { openFiles[file] = mapped }
+    /// The planner opened `file`'s bytes; they are checked once the input is complete, unless the
+    /// task that read them all checked them already (`verified`: a file counted whole by the task
+    /// that opened it, so that the check's fstat runs in the task, not on the job's loop).
+    mutating func opened(_ file: Int, _ mapped: MappedFile, verified: MappedFile.Change? = nil) {
+        openFiles[file] = (mapped, verified)
+    }
 
     /// The planner made one more item of `file`.
     mutating func planned(_ file: Int) { plannedItems[file] += 1 }
@@ -62,8 +66,8 @@ struct MergeState {
     /// and merges its counts, or drops them when it did.
     private mutating func finishIfComplete(_ file: Int) {
         guard planningDone[file], mergedItems[file] == plannedItems[file] else { return }
-        if let mapped = openFiles.removeValue(forKey: file), outcomes[file].failure == nil {
-            switch mapped.verify() {
+        if let (mapped, verified) = openFiles.removeValue(forKey: file), outcomes[file].failure == nil {
+            switch verified ?? mapped.verify() {
             case .unchanged: break
             case .grew(let size): outcomes[file].grewTo = size
             case .shrank(let size):

@@ -160,7 +160,7 @@ struct Scheduler {
             state.outcomes[file].bytes = opened.mapped.count
             state.outcomes[file].isGzip = opened.isGzip
             if let format = opened.format { state.outcomes[file].format = format }
-            state.opened(file, opened.mapped)
+            state.opened(file, opened.mapped, verified: opened.verified)
         }
         if let streamBytes = result.streamBytes, result.stream?.mapped == nil { state.outcomes[file].bytes = streamBytes }
         if let block = result.block, !stopping {

@@ -161,6 +161,8 @@ struct ItemResult: Sendable {
         var format: DetectedFormat.Kind?
         /// A plain file larger than one chunk: the job cuts it (`format` to read it with).
         var chunking: InputFormat?
+        /// The file checked by the task once it had read all of it (a file counted whole).
+        var verified: MappedFile.Change?
     }
 
     init(file: Int, ordinal: Int, bytes: Int) {
