@@ -84,6 +84,8 @@ public final class GzipReader {
 
     /// Members that ISA-L failed on and zlib read again (for tests).
     private(set) var replayedMembers = 0
+    /// Members begun with ISA-L (the others with zlib), for tests.
+    public private(set) var isalMembers = 0
 
     /// How much of a mapping the decoder is given at once; released once consumed.
     static let mappedPiece = 4 << 20
@@ -266,6 +268,7 @@ public final class GzipReader {
             isalFunctions.reset(isal)
             isal.pointee.crc_flag = UInt32(VPCFLOW_ISAL_GZIP)
             decoder = .isal
+            isalMembers += 1
         } else {
             inflateReset(try zlibStream())
             decoder = .zlib

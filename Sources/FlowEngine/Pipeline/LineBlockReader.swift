@@ -13,6 +13,12 @@ struct LineBlockReader {
     }
 
     private let stream: Stream
+
+    /// The gzip reader, when the stream is gzip (for tests).
+    var gzipReader: GzipReader? {
+        if case .gzip(let reader) = stream { return reader }
+        return nil
+    }
     private let lineLimit: Int
     private(set) var buffer: [UInt8]
     private var filled: Int

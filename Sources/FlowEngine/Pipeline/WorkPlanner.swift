@@ -203,10 +203,13 @@ struct WorkPlanner {
 
     /// Standard input or a pipe as a stream: gzip told by its first two bytes.
     private func startStream(_ file: Int, fd: Int32, name: String, _ state: inout MergeState) -> StreamInput? {
-        var prefix = [UInt8](repeating: 0, count: 2)
+        // Four bytes, not just the magic: the gzip reader picks ISA-L for a member only when it
+        // sees the member's first four bytes (method and flags), and on a stream these are all it
+        // has at first. With two, every single-member stream was inflated by zlib.
+        var prefix = [UInt8](repeating: 0, count: 4)
         var got = 0
         do {
-            while got < 2 {
+            while got < 4 {
                 let n = try FileReading.read(fileDescriptor: fd, name: name, into: &prefix, from: got)
                 if n == 0 { break }
                 got += n
