@@ -57,17 +57,6 @@ public enum InputKinds {
         case device
     }
 
-    /// nil for regular files, directories and missing paths.
-    public static func special(_ path: String) -> Special? { probe(path).special }
-
-    /// One `stat(2)` of `path`: its size when it is a regular file, and how it is read when it is
-    /// neither a regular file nor a directory (both nil for a missing path).
-    public static func probe(_ path: String) -> (size: Int?, special: Special?) {
-        guard let info = Syscall.fileStatus(path) else { return (nil, nil) }
-        let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-        return (size, kind(info))
-    }
-
     private static func kind(_ info: Glibc.stat) -> Special? {
         switch info.st_mode & S_IFMT {
         case S_IFIFO, S_IFSOCK: return .stream

@@ -6,19 +6,6 @@ import Testing
 /// (`Aggregate.takeSparse()`). Held here to the naive form: a fresh dense aggregate per item, merged
 /// densely. Same totals, same cells, same saturation, and the scratch is empty after every extract.
 struct SparseAggregateTests {
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     struct Record {
         var source: UInt32
         var destination: UInt32
@@ -47,18 +34,19 @@ struct SparseAggregateTests {
     }
 
     static func items(seed: UInt64, classCount: Int, huge: Bool) -> [[Record]] {
-        var numbers = Numbers(state: seed)
+        var numbers = SplitMix64(seed: seed)
+        func below(_ n: Int) -> Int { Int.random(in: 0..<n, using: &numbers) }
         return (0..<40).map { item in
             // Item sizes from empty to a few thousand records, so the traffic-matrix table grows
             // in some items and is drained small in the next.
             let size = [0, 1, 3, 50, 3_000][item % 5]
             return (0..<size).map { _ in
-                let big = huge && numbers.below(7) == 0
+                let big = huge && below(7) == 0
                 return Record(
-                    source: UInt32(numbers.below(classCount)), destination: UInt32(numbers.below(classCount)),
-                    key: UInt64(numbers.below(item % 5 == 4 ? 2_000 : 20)),
-                    packets: big ? UInt64.max - UInt64(numbers.below(3)) : UInt64(numbers.below(1_000)),
-                    bytes: big ? (1 << 63) + UInt64(numbers.below(5)) : UInt64(numbers.below(100_000)))
+                    source: UInt32(below(classCount)), destination: UInt32(below(classCount)),
+                    key: UInt64(below(item % 5 == 4 ? 2_000 : 20)),
+                    packets: big ? UInt64.max - UInt64(below(3)) : UInt64(below(1_000)),
+                    bytes: big ? (1 << 63) + UInt64(below(5)) : UInt64(below(100_000)))
             }
         }
     }

@@ -19,29 +19,30 @@ extension SummarizeJob {
         var workspace = handoff.take()
         var spares: [[UInt8]] = []
         var items: [ItemResult] = []
+        var opened = false
         if case .open(let files) = item {
+            opened = true
             items.reserveCapacity(files.count)
             for opening in files {
-                items.append(processOne(.open([opening]), &workspace, &spares, context))
+                var result = open(file: opening.file, path: opening.path, &workspace, context)
+                giveBack(&result, &workspace, &spares)
+                items.append(result)
             }
         } else {
-            items.append(processOne(item, &workspace, &spares, context))
+            var result = processOne(item, &workspace, context)
+            giveBack(&result, &workspace, &spares)
+            items.append(result)
         }
-        var opened = false
-        if case .open = item { opened = true }
         return TaskResult(opened: opened, items: items, workspace: workspace, spares: spares)
     }
 
-    /// One item (an `.open` of one file); what it is done with goes back into `workspace`.
-    private static func processOne(
-        _ item: WorkItem, _ workspace: inout Workspace, _ spares: inout [[UInt8]], _ context: JobContext
-    ) -> ItemResult {
-        var result: ItemResult
+    /// A chunk, a block or a stream read.
+    private static func processOne(_ item: WorkItem, _ workspace: inout Workspace, _ context: JobContext) -> ItemResult {
         switch item {
         case .open(let files):
-            result = open(file: files[0].file, path: files[0].path, &workspace, context)
+            preconditionFailure("opens are run by `process`, one file at a time (\(files.count) here)")
         case .chunk(let file, let ordinal, let mapped, let range, let format, let startsInsideLine, let endsInsideLine):
-            result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
+            var result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
                 aggregate: scratch(&workspace, context))
@@ -53,15 +54,13 @@ extension SummarizeJob {
                 result.take(&scanner)
                 result.textBytes = range.count
             } catch {
-                result.take(&scanner)
-                result.counts = nil
-                result.samples = []
-                result.lineCount = 0
+                result.discard(&scanner)
                 result.failure = InputFailure(reading: error)
                 result.inputDone = true
             }
+            return result
         case .block(let file, let ordinal, let bytes, let count, let format):
-            result = ItemResult(file: file, ordinal: ordinal, bytes: 0)
+            var result = ItemResult(file: file, ordinal: ordinal, bytes: 0)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
                 aggregate: scratch(&workspace, context))
@@ -70,10 +69,15 @@ extension SummarizeJob {
             // A stream's text bytes are counted once, when it ends (all it read, skipped bytes of
             // over-long lines too).
             result.spares.append(bytes)
+            return result
         case .stream(let stream):
-            result = read(stream, &workspace, context)
+            return read(stream, &workspace, context)
         }
-        // What the item is done with goes back to the workspace, for the next item.
+    }
+
+    /// What an item is done with (its scratch, gzip reader, buffers) goes back to the workspace, for
+    /// the next item; buffers beyond the one the workspace keeps go to `spares`.
+    private static func giveBack(_ result: inout ItemResult, _ workspace: inout Workspace, _ spares: inout [[UInt8]]) {
         if let scratch = result.scratch {
             result.scratch = nil
             workspace.aggregate = scratch
@@ -86,7 +90,6 @@ extension SummarizeJob {
             if workspace.buffer?.isEmpty ?? true { workspace.buffer = spare } else { spares.append(spare) }
         }
         result.spares = []
-        return result
     }
 
     /// The workspace's scratch aggregate, taken out (a new one if it has none).
@@ -181,10 +184,7 @@ extension SummarizeJob {
                 result.textBytes = mapped.count
                 result.opened = .init(mapped: mapped, isGzip: false, format: format?.detected.kind)
             } catch {
-                result.take(&scanner)
-                result.counts = nil
-                result.samples = []
-                result.lineCount = 0
+                result.discard(&scanner)
                 result.opened = .init(mapped: mapped, isGzip: false, format: nil)
                 result.failure = InputFailure(kind: .badHeader, message: "\(path): \(error)")
             }
@@ -241,9 +241,7 @@ extension SummarizeJob {
         result.stream = stream
         do {
             guard let range = try stream.reader.next() else {
-                result.inputDone = true
-                result.bytes = stream.mapped?.count ?? 0
-                result.spares.append(stream.reader.giveUpBuffer())
+                end(&result, stream)
                 return result
             }
             if stream.format == nil {
@@ -255,8 +253,7 @@ extension SummarizeJob {
                     result.format = stream.format?.detected.kind
                 } catch {
                     result.failure = InputFailure(kind: .badHeader, message: "\(stream.name): \(error)")
-                    result.inputDone = true
-                    result.spares.append(stream.reader.giveUpBuffer())
+                    end(&result, stream)
                     return result
                 }
             }
@@ -270,21 +267,23 @@ extension SummarizeJob {
                     aggregate: scratch(&workspace, context))
                 scanner.scan(stream.reader.buffer.span.extracting(range))
                 result.take(&scanner)
-                if stream.reader.isFinished {
-                    result.inputDone = true
-                    result.bytes = stream.mapped?.count ?? 0
-                    result.spares.append(stream.reader.giveUpBuffer())
-                }
+                if stream.reader.isFinished { end(&result, stream) }
             } else {
                 let bytes = stream.reader.takeBlock(replacingWith: buffer(&workspace))
                 result.block = .block(file: stream.file, ordinal: ordinal, bytes: bytes, count: range.upperBound, format)
             }
         } catch {
             result.failure = InputFailure(reading: error)
-            result.inputDone = true
-            result.bytes = stream.mapped?.count ?? 0
-            result.spares.append(stream.reader.giveUpBuffer())
+            end(&result, stream)
         }
         return result
+    }
+
+    /// The stream has ended (or failed): its file counts as read for progress, and its buffer goes
+    /// to the next stream.
+    private static func end(_ result: inout ItemResult, _ stream: StreamInput) {
+        result.inputDone = true
+        result.bytes = stream.mapped?.count ?? 0
+        result.spares.append(stream.reader.giveUpBuffer())
     }
 }

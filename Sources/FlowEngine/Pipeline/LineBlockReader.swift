@@ -13,12 +13,6 @@ struct LineBlockReader {
     }
 
     private let stream: Stream
-
-    /// The gzip reader, when the stream is gzip (for tests).
-    var gzipReader: GzipReader? {
-        if case .gzip(let reader) = stream { return reader }
-        return nil
-    }
     private let lineLimit: Int
     private(set) var buffer: [UInt8]
     private var filled: Int
@@ -141,13 +135,19 @@ struct LineBlockReader {
         return out
     }
 
+    /// The gzip reader, when the stream is gzip (for tests).
+    var gzipReader: GzipReader? {
+        if case .gzip(let reader) = stream { return reader }
+        return nil
+    }
+
     /// Whether the stream is used up: the next `next()` returns nil.
     var isFinished: Bool { ended && filled == blockEnd }
 
     /// Hands out the buffer that holds the block `next()` just returned (its bytes `0..<range`
     /// upper bound) and reads on in `fresh`: the partial line after the block is moved to its front.
     /// So a block goes to another task without a copy; `fresh` is a buffer that such a task gave
-    /// back (any size: it grows to the reader's block size).
+    /// back (any size: it is made the reader's buffer size).
     mutating func takeBlock(replacingWith fresh: consuming [UInt8]) -> [UInt8] {
         // The same size as the buffer it replaces, so that blocks do not depend on which buffer
         // came back.

@@ -89,6 +89,8 @@ struct Scheduler {
     private var buffers: [[UInt8]] = []
     private var gzipReaders: [ReusableGzipReader] = []
     private var formatCaches: [FormatCache] = []
+    /// Tasks opening files, which may each become a stream.
+    private var opensInFlight = 0
 
     /// Buffers kept for reuse, at most: about as many as can be in use at once.
     private let bufferCap: Int
@@ -125,7 +127,7 @@ struct Scheduler {
         }
     }
 
-    /// What a task is lent: a scratch aggregate and a block buffer that tasks gave back, or new ones.
+    /// What a task is lent (`Workspace`): what earlier tasks gave back, or new parts.
     /// - Parameter item: the item it is for (an open counts as a stream to be, for
     ///   `Workspace.countsBlocksItself`).
     mutating func takeWorkspace(for item: WorkItem) -> Workspace {
@@ -135,9 +137,6 @@ struct Scheduler {
             gzip: gzipReaders.popLast(), formats: formatCaches.popLast() ?? FormatCache(),
             countsBlocksItself: openStreams.count + opensInFlight >= options.jobs)
     }
-
-    /// Tasks opening files, which may each become a stream.
-    private var opensInFlight = 0
 
     /// Takes in what a task did: the workspace it was lent, and for each item its counts and what
     /// comes next for its input.

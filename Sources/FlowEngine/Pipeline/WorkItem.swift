@@ -184,4 +184,10 @@ struct ItemResult: Sendable {
         samples = scanner.samples
         scratch = scanner.aggregate
     }
+
+    /// Drops what the scanner counted (its input failed), giving its scratch aggregate back, empty.
+    mutating func discard(_ scanner: inout ChunkScanner) {
+        _ = scanner.aggregate.takeSparse()
+        scratch = scanner.aggregate
+    }
 }

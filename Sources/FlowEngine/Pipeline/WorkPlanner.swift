@@ -15,8 +15,9 @@ struct WorkPlanner {
 
     private let sources: [InputSource]
     private let options: SummarizeOptions
-    /// Per input: its size and kind from one stat at the start (nil for standard input).
-    private let probes: [(size: Int?, special: InputKinds.Special?)]
+    /// Per input: its size and kind from one stat at the start (nil for standard input and a path
+    /// that cannot be stat'ed, which the open then names).
+    private let statuses: [InputKinds.Status?]
     private var next = 0
     /// Plain files being cut into chunks, in the order they came back from opening; the first is
     /// cut first. `insideLine`: the next chunk starts inside an over-long line
@@ -37,21 +38,15 @@ struct WorkPlanner {
     init(sources: [InputSource], statuses: [InputKinds.Status?] = [], options: SummarizeOptions) {
         self.sources = sources
         self.options = options
-        probes = sources.indices.map { i in
-            if i < statuses.count, let status = statuses[i] { return (status.size, status.special) }
-            return sources[i].path.map(InputKinds.probe) ?? (nil, nil)
+        self.statuses = sources.indices.map { i in
+            if i < statuses.count, let status = statuses[i] { return status }
+            return sources[i].path.flatMap(InputKinds.status)
         }
-        bytesTotal = probes.reduce(0) { $0 + ($1.size ?? 0) }
+        bytesTotal = self.statuses.reduce(0) { $0 + ($1?.size ?? 0) }
     }
 
-    /// Whether every input has been handed out, and every chunk planned.
-    var isDone: Bool { cutting.isEmpty && next >= sources.count }
-
-    /// Whether the next thing planned is a chunk of a file already open (not a new input).
-    var hasChunks: Bool { !cutting.isEmpty }
-
-    /// A plain file larger than a chunk, opened by a task: cut it into chunks from here.
-    /// - Parameter ordinal: the first chunk's position (the open item was none of them).
+    /// A plain file larger than a chunk, opened by a task: cut it into chunks from here (the open
+    /// item was none of them: the first chunk is ordinal 0).
     mutating func cut(file: Int, mapped: MappedFile, format: InputFormat, _ state: inout MergeState) {
         guard mapped.count > 0 else {
             state.plannedAll(file)
@@ -98,7 +93,7 @@ struct WorkPlanner {
             if options.failFast && state.hasFailure { return nil }
             switch sources[file] {
             case .file(let path), .named(let path, _):
-                switch probes[file].special {
+                switch statuses[file]?.special {
                 case .stream?:
                     // A named pipe or a process substitution (`<(zcat x.gz)`): read like standard input.
                     do {
@@ -117,10 +112,11 @@ struct WorkPlanner {
                     state.planned(file)
                     var batch = [Opening(file: file, path: path)]
                     // Small regular files that follow go to the same task (`WorkItem.open`).
-                    if let size = probes[file].size, size <= Self.smallFileBytes {
+                    if let size = statuses[file]?.size, size <= Self.smallFileBytes {
                         var bytes = size
                         while batch.count < Self.smallBatchFiles, next < sources.count, let path = sources[next].path,
-                            probes[next].special == nil, let size = probes[next].size, size <= Self.smallFileBytes,
+                            let status = statuses[next], status.special == nil, let size = status.size,
+                            size <= Self.smallFileBytes,
                             bytes + size <= Self.smallBatchBytes
                         {
                             state.planned(next)
