@@ -6,7 +6,8 @@
 // one judge), against `ReferenceSummarizer` (the tests' naive implementation: Foundation strings,
 // `String.split`, `inet_pton`, a linear scan over the ranges), both classifying against the tests'
 // nested ranges plus labels (`Tests/FlowEngineTests/Fixtures/summarize`).
-// Holds: the same services.csv (primary and all attribution), the same paths.csv, the same record
+// Holds: the same services.csv (primary and all attribution), the same paths.csv, ports.csv,
+// interfaces.csv and timeline.csv (5m and 1h), the same record
 // counts (data lines, OK, NODATA, SKIPDATA, malformed, headers, blank, missing counters), conserved
 // counts, and the same malformed samples (line numbers, a reason naming the same field). And: the
 // same text cut in two chunks at a line end (as `ChunkPlan` cuts) and merged gives the same aggregate.
@@ -45,7 +46,9 @@ private let setup: Setup = {
 }()
 
 private func scan(_ span: Span<UInt8>, format: InputFormat) -> ChunkScanner {
-    var scanner = ChunkScanner(index: setup.index, keys: setup.keys, format: format)
+    // The opt-in reports are counted too (the timeline at 5 minutes), to be held to the reference.
+    var scanner = ChunkScanner(
+        index: setup.index, keys: setup.keys, format: format, bucketSeconds: 300, countsInterfaces: true)
     scanner.scan(span)
     return scanner
 }
@@ -78,7 +81,7 @@ public func fuzzChunk(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
     let result = SummarizeResult(
         aggregate: aggregate, inputs: [], samples: [], interrupted: false, elapsedSeconds: 0, index: setup.index,
-        keys: setup.keys)
+        keys: setup.keys, timelineBucket: .fiveMinutes)
     let reference = ReferenceSummarizer.summarize(files: [(name: "fuzz", text: text(input))], ranges: setup.reference)
     let counts = ReferenceSummarizer.Counts(
         dataLines: r.dataLines, ok: r.ok, nodata: r.nodata, skipdata: r.skipdata, malformed: r.malformed,
@@ -94,6 +97,19 @@ public func fuzzChunk(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
     let paths = PathsReport.csv(PathsReport.rows(result))
     if paths != reference.paths { disagreement("paths.csv:\n\(text(paths))reference:\n\(text(reference.paths))", input) }
+    let partial = Partial(result, options: [:], version: "")
+    let ports = PortsReport.csv(PortsReport.rows(partial, top: .max))
+    if ports != reference.ports { disagreement("ports.csv:\n\(text(ports))reference:\n\(text(reference.ports))", input) }
+    let interfaces = InterfacesReport.csv(partial)
+    if interfaces != reference.interfaces {
+        disagreement("interfaces.csv:\n\(interfaces.map(text) ?? "(absent)")reference:\n\(reference.interfaces.map(text) ?? "(absent)")", input)
+    }
+    for (bucket, expected) in [(TimelineBucket.fiveMinutes, reference.timeline5m), (.hour, reference.timeline1h)] {
+        let timeline = TimelineReport.csv(TimelineReport.rows(partial, bucket: bucket))
+        if timeline != expected {
+            disagreement("timeline.csv (\(bucket.rawValue)):\n\(text(timeline))reference:\n\(text(expected))", input)
+        }
+    }
     let lines = scanner.samples.map(\.line)
     let referenceLines = reference.samples.map(\.line)
     if lines != referenceLines { disagreement("malformed samples at lines \(lines), reference \(referenceLines)", input) }

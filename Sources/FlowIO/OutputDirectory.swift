@@ -74,6 +74,13 @@ public final class OutputDirectory: Sendable {
     /// that writes nothing (interrupted, `--fail-fast`, a full disk) leaves no empty report folder.
     public func removeIfEmpty() { Self.remove(created) }
 
+    /// Removes the report `name` from the folder if it is there (a report an earlier run wrote and
+    /// this one does not); a file that is not there, or cannot be removed, is left as it is.
+    public func removeReport(_ name: String) {
+        precondition(!name.contains("/"), "a report's name, not a path")
+        Syscall.unlink(path.hasSuffix("/") ? path + name : path + "/" + name)
+    }
+
     private static func remove(_ folders: [String]) {
         for folder in folders.reversed() where !Syscall.rmdir(folder) { break }
     }

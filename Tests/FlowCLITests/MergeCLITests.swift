@@ -20,8 +20,15 @@ struct MergeCLITests {
     }
 
     static func expectSameReports(_ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        for file in ["services.csv", "paths.csv"] {
+        for file in ["services.csv", "paths.csv", "ports.csv"] {
             #expect(try Fixtures.read("\(a)/\(file)") == Fixtures.read("\(b)/\(file)"), "\(file)", sourceLocation: sourceLocation)
+        }
+        for file in ["interfaces.csv", "timeline.csv"] {
+            let present = ["\(a)/\(file)", "\(b)/\(file)"].map { FileManager.default.fileExists(atPath: $0) }
+            #expect(present[0] == present[1], "\(file) in one folder only", sourceLocation: sourceLocation)
+            if present[0] && present[1] {
+                #expect(try Fixtures.read("\(a)/\(file)") == Fixtures.read("\(b)/\(file)"), "\(file)", sourceLocation: sourceLocation)
+            }
         }
         let left = try JSONSerialization.data(withJSONObject: withoutRun("\(a)/summary.json"), options: [.sortedKeys])
         let right = try JSONSerialization.data(withJSONObject: withoutRun("\(b)/summary.json"), options: [.sortedKeys])

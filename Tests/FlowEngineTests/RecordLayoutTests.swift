@@ -9,9 +9,33 @@ import Testing
 struct RecordLayoutTests {
     private typealias Role = FlowField.Role
 
-    /// The role columns of a layout, in `Role` order (nil where absent).
+    /// The judged roles (not the detail fields, which have tests of their own below).
+    private static let judged = Role.allCases.filter { !$0.isDetail }
+
+    /// The judged role columns of a layout, in `Role` order (nil where absent).
     private static func columns(_ layout: RecordLayout) -> [Int?] {
-        Role.allCases.map { layout.column(of: $0) }
+        judged.map { layout.column(of: $0) }
+    }
+
+    /// dstport, protocol, interface-id columns.
+    private static func detailColumns(_ layout: RecordLayout) -> [Int?] {
+        [layout.column(of: .dstport), layout.column(of: .protocol), layout.column(of: .interfaceId)]
+    }
+
+    @Test func detailFieldsAreFoundButNeverRefuseAHeader() throws {
+        #expect(Self.detailColumns(RecordLayout.defaultFormat) == [6, 7, 2])
+        // Athena's spelling, any case.
+        let athena = try RecordLayout.awsText(fields: ["srcaddr", "dstaddr", "DSTPORT", "Protocol", "interface_id"])
+        #expect(Self.detailColumns(athena) == [2, 3, 4])
+        // Named twice: the first column counts (a repeated judged field is still refused).
+        let twice = try RecordLayout.awsText(fields: ["protocol", "srcaddr", "dstaddr", "protocol", "dstport", "dstport"])
+        #expect(Self.detailColumns(twice) == [4, 0, nil])
+        #expect(throws: LayoutError.self) { try RecordLayout.awsText(fields: ["srcaddr", "dstaddr", "bytes", "bytes"]) }
+        // The notebook's CSV rule (addresses in the first two columns when the header names neither)
+        // is decided by the judged fields only, and a detail field there gives way to the address.
+        let csv = try RecordLayout.csv(header: ["protocol", "b", "dstport"])
+        #expect(Self.columns(csv).prefix(2) == [0, 1])
+        #expect(Self.detailColumns(csv) == [2, nil, nil])
     }
 
     private static func detect(_ line: String, fields: RecordLayout? = nil) throws(LayoutError) -> DetectedFormat {
@@ -255,7 +279,7 @@ struct RecordLayoutTests {
         let bytes = Array(line.utf8)
         let count = layout.split(bytes.span, into: &fields)
         #expect(fields.fieldCount == count)
-        let texts = Role.allCases.map { role in fields.range(of: role).map { String(decoding: bytes[$0], as: UTF8.self) } }
+        let texts = judged.map { role in fields.range(of: role).map { String(decoding: bytes[$0], as: UTF8.self) } }
         return (count, texts)
     }
 
@@ -270,6 +294,11 @@ struct RecordLayoutTests {
             let (count, texts) = Self.split(v2, line, into: &fields)
             #expect(count == 14)
             #expect(texts == expected)
+            let bytes = Array(line.utf8)
+            let details = [Role.dstport, .protocol, .interfaceId].map { role in
+                fields.range(of: role).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+            #expect(details == ["22", "6", "eni-1235b8ca123456789"])
         }
         // The v3 example with two spaces after 43638: bytes before packets.
         let v3 = try Self.detect(Self.headers[1].line).layout

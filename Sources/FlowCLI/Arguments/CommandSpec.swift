@@ -68,6 +68,15 @@ extension OptionSpec {
     static let fields = OptionSpec(
         "fields", value: "\"FIELD ...\"",
         help: "field order of AWS text input without a header line (default: the version 2 default format)")
+    static let top = OptionSpec(
+        "top", value: "N", default: "100", help: "rows of the ranked reports (ports.csv)")
+    static let timeline = OptionSpec(
+        "timeline", help: "also count and write timeline.csv (opt-in: it costs about a quarter of the speed)")
+    static let interfaces = OptionSpec(
+        "interfaces", help: "also count and write interfaces.csv, per interface-id (opt-in: about an eighth of the speed)")
+    static let bucket = OptionSpec(
+        "bucket", value: "5m|1h|1d", default: "1h",
+        help: "width of timeline.csv's buckets of start time, in UTC; implies --timeline (a partial keeps them: merge can widen, not split)")
     static let inflater = OptionSpec(
         "inflater", value: "auto|zlib|isal", default: "$VPCFLOW_INFLATER, else auto",
         help: "gzip inflater: isal (ISA-L, libisal.so.2, faster), zlib, or auto: isal when it loads, else zlib")

@@ -6,6 +6,10 @@ import FlowIO
 /// `--partial`, one merged partial (for a tree of merges).
 enum MergeCommand {
     static let output = OptionSpec("output", value: "DIR", default: "./vpcflow-report", help: "folder for the reports")
+    /// `--bucket`, with merge's default.
+    static let bucket = OptionSpec(
+        "bucket", value: "5m|1h|1d", default: "the partials' own",
+        help: "width of timeline.csv's buckets: the partials' (their summarize --bucket) or wider")
     static let partial = OptionSpec(
         "partial", value: "FILE", help: "write one merged partial to FILE (- for standard output) instead of the reports")
 
@@ -15,7 +19,8 @@ enum MergeCommand {
         discussion: """
             Each PARTIAL is a file written by 'vpcflow summarize --partial' (or by 'merge --partial'), a folder
             (every partial below it; other files are skipped and named), or - for standard input. The reports
-            (services.csv, paths.csv, summary.json) are byte-identical to those of one summarize over all the
+            (services.csv, paths.csv, ports.csv, interfaces.csv, timeline.csv, summary.json; --top and --bucket
+            as in summarize) are byte-identical to those of one summarize over all the
             partials' inputs, except summary.json's run object; the exit code is the one that run would give.
             Refused (exit 65), naming the partials: a partial that is truncated or altered; partials counted
             with different ranges, labels or counting options (--fields); an input that is in two partials;
@@ -26,7 +31,7 @@ enum MergeCommand {
             """,
         options: [
             .ranges, .labels, SummarizeCommand.attribution, output, partial, SummarizeCommand.maxMalformed,
-            SummarizeCommand.quiet,
+            SummarizeCommand.quiet, .top, bucket,
         ],
         arguments: [
             ArgumentSpec(
@@ -39,6 +44,7 @@ enum MergeCommand {
         let started = clock.now
         let mode = try SummarizeCommand.attributionMode(arguments)
         let limit = try MalformedLimit(arguments.value(SummarizeCommand.maxMalformed))
+        let reportOptions = try ReportSet.reportOptions(arguments, command: spec)
         let partialPath = arguments.value(partial)
         if let partialPath, partialPath.isEmpty {
             throw CLIError.usage("--partial takes a file (or - for standard output), not \"\"", command: spec)
@@ -124,6 +130,20 @@ enum MergeCommand {
             elapsedSeconds: seconds(clock.now - started))
         run.rangesFile = arguments.value(.ranges)
         run.labelsFile = arguments.value(.labels)
+        run.reports = reportOptions
+        // Without --bucket, the partials' own width: the timeline one summarize over their inputs wrote.
+        if arguments.value(.bucket) == nil { run.reports.bucket = merged.timelineBucket }
+        if let bucket = run.reports.bucket, !TimelineReport.canRender(merged, bucket: bucket) {
+            folder.removeIfEmpty()
+            guard let counted = merged.timelineBucket else {
+                throw CLIError.usage(
+                    "--bucket \(bucket.rawValue): the partials hold no timeline; count the inputs with summarize --timeline (or --bucket)",
+                    command: spec)
+            }
+            throw CLIError.usage(
+                "--bucket \(bucket.rawValue): the partials hold buckets of \(counted.rawValue) (summarize --bucket \(counted.rawValue)), which cannot be split; pass --bucket \(counted.rawValue) or wider, or count the inputs again with summarize --bucket \(bucket.rawValue)",
+                command: spec)
+        }
         return try ReportSet.write(
             merged, run: run, folder: folder, outputDirectory: outputDirectory, quiet: arguments.flag("quiet"),
             limit: limit, &console)

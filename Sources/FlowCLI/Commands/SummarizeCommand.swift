@@ -32,9 +32,14 @@ enum SummarizeCommand {
             Reads AWS VPC flow logs (space-separated text with or without a header line, any field order of
             versions 2 to 11, transit-gateway logs; plain or gzip, detected by content; or the notebook's CSV)
             and writes to --output DIR:
-              services.csv  side,region,service,flows,packets,bytes per side x region x service
-              paths.csv     src_region,src_service,dst_region,dst_service,action,flows,packets,bytes
-              summary.json  inputs, record counts, malformed samples, totals, time span, ranges, run
+              services.csv    side,region,service,flows,packets,bytes per side x region x service
+              paths.csv       src_region,src_service,dst_region,dst_service,action,flows,packets,bytes
+              ports.csv       protocol,port,flows,packets,bytes,rejected_flows: the --top by bytes
+              interfaces.csv  interface_id,flows,packets,bytes,accepted_flows,rejected_flows (with
+                              --interfaces, when the logs have interface-id)
+              timeline.csv    bucket_start,side,region,service,flows,packets,bytes per --bucket of start
+                              (with --timeline or --bucket)
+              summary.json    inputs, record counts, malformed samples, totals, time span, ranges, run
             Records with log-status NODATA or SKIPDATA are counted, not aggregated. Lines that cannot be read
             are counted per file and sampled (file, line, reason) in summary.json.
             Exit codes: 0 done; 64 usage; 65 malformed lines over --max-malformed or an unusable header;
@@ -46,7 +51,7 @@ enum SummarizeCommand {
             """,
         options: [
             .ranges, .labels, attribution, jobs, chunkSize, .fields, output, maxMalformed, failFast, quiet, noMmap,
-            partial, filesFrom, shard, .inflater,
+            partial, filesFrom, shard, .inflater, .top, .interfaces, .timeline, .bucket,
         ],
         arguments: [
             ArgumentSpec(
@@ -84,6 +89,7 @@ enum SummarizeCommand {
         let fields = try FieldsOption.layout(arguments)
         let shardPlan = try shardOption(arguments)
         let inflater = try InflaterOption.resolve(arguments, command: spec)
+        let reportOptions = try ReportSet.reportOptions(arguments, command: spec)
         var inputs = try Inputs.gather(
             arguments.positionals, filesFrom: arguments.value(filesFrom), allowEmpty: partialPath != nil, command: spec)
         if partialPath == "-" && inputs.sources.contains(.standardInput) {
@@ -104,6 +110,8 @@ enum SummarizeCommand {
             jobs: jobCount, chunkSize: chunk, fields: fields, failFast: arguments.flag("fail-fast"),
             allowMapping: !arguments.flag("no-mmap"))
         options.inflater = inflater
+        options.timelineBucket = reportOptions.bucket
+        options.countsInterfaces = arguments.flag("interfaces")
 
         // Stop signals are handled from here on: a stop before the reports leaves none behind.
         Interrupt.install()
@@ -149,6 +157,7 @@ enum SummarizeCommand {
             rangesFile: index.ranges.provenance.path, labelsFile: index.ranges.provenance.labelsPath,
             elapsedSeconds: result.elapsedSeconds)
         run.inflater = inflater.rawValue
+        run.reports = reportOptions
         return try ReportSet.write(
             counted, run: run, folder: folder!, outputDirectory: outputDirectory, quiet: quietRun, limit: limit, &console)
     }

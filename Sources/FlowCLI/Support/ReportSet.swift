@@ -9,11 +9,43 @@ enum ReportSet {
     /// The report files of `partial`, as (path, bytes), in the order they are renamed into place.
     static func files(_ partial: Partial, run: RunInfo, outputDirectory: String) -> [(path: String, bytes: [UInt8])] {
         let services = ServicesReport.rows(partial, attribution: run.attribution)
-        return [
+        var files: [(path: String, bytes: [UInt8])] = [
             ("\(outputDirectory)/services.csv", ServicesReport.csv(services)),
             ("\(outputDirectory)/paths.csv", PathsReport.csv(PathsReport.rows(partial))),
-            ("\(outputDirectory)/summary.json", JSONWriter.render(SummaryReport.json(partial, run: run))),
+            ("\(outputDirectory)/ports.csv", PortsReport.csv(PortsReport.rows(partial, top: run.reports.top))),
         ]
+        if let bucket = run.reports.bucket {
+            files.append(("\(outputDirectory)/timeline.csv", TimelineReport.csv(TimelineReport.rows(partial, bucket: bucket))))
+        }
+        if let interfaces = InterfacesReport.csv(partial) { files.append(("\(outputDirectory)/interfaces.csv", interfaces)) }
+        // summary.json last: its rename marks the set complete.
+        files.append(("\(outputDirectory)/summary.json", JSONWriter.render(SummaryReport.json(partial, run: run))))
+        return files
+    }
+
+    /// Reports an earlier run may have left in the folder that this run does not write (interfaces.csv
+    /// when no input has `interface-id`, timeline.csv without `--timeline`): removed once the new set
+    /// is in place, so that the folder holds one run's reports.
+    static let optionalReports = ["interfaces.csv", "timeline.csv"]
+
+    /// `--top` and `--bucket`, shared by summarize and merge.
+    static func reportOptions(_ arguments: ParsedArguments, command: CommandSpec) throws(CLIError) -> ReportOptions {
+        var options = ReportOptions()
+        if let text = arguments.value(.top) {
+            guard let value = Int(text), value >= 1, value <= 1_000_000_000 else {
+                throw CLIError.usage("--top must be a whole number from 1 to 1000000000, not \"\(text)\"", command: command)
+            }
+            options.top = value
+        }
+        if let text = arguments.value(.bucket) {
+            guard let bucket = TimelineBucket(rawValue: text) else {
+                throw CLIError.usage("--bucket must be 5m, 1h or 1d, not \"\(text)\"", command: command)
+            }
+            options.bucket = bucket
+        } else if arguments.flag("timeline") {
+            options.bucket = .hour
+        }
+        return options
     }
 
     /// Says on standard error what went wrong with inputs: failures, files that grew, files that are
@@ -60,6 +92,9 @@ enum ReportSet {
         } catch {
             folder.removeIfEmpty()
             throw CLIError.io(error, isInput: false)
+        }
+        for name in optionalReports where !reports.contains(where: { $0.path == "\(outputDirectory)/\(name)" }) {
+            folder.removeReport(name)
         }
         if Interrupt.isRequested {
             console.diagnose(

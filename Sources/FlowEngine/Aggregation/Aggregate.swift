@@ -12,6 +12,8 @@ public struct Aggregate: Sendable, Equatable {
     let classCount: Int
     /// The traffic matrix: `PathKey` → flows, packets, bytes.
     var paths: CounterTable
+    /// Ports, interfaces and the timeline (`DetailCounts`).
+    var details = DetailCounts()
     public var records = RecordCounts()
     /// Smallest `start` and largest `end` of OK records that have them (Unix seconds).
     public var firstStart: UInt64 = .max
@@ -70,6 +72,39 @@ public struct Aggregate: Sendable, Equatable {
         if stopped { saturated = true }
     }
 
+    /// Counts one OK record's ports and timeline cells (`DetailCounts`), wrapping: under the same
+    /// proof as `add` (each cell sums a subset of the records).
+    @inline(__always)
+    mutating func addDetails(
+        portKey: UInt64, interface: Int32, bucket: UInt32, sourceRow: UInt32, destinationRow: UInt32, packets: UInt64,
+        bytes: UInt64, action: UInt64, countsTimeline: Bool
+    ) {
+        let rejected = action == 1
+        details.ports.add(portKey, 1, packets, bytes, rejected ? 1 : 0)
+        if interface >= 0 { details.interfaces.add(entry: interface, packets: packets, bytes: bytes, action: action) }
+        guard countsTimeline else { return }
+        details.timeline.add(TimelineKey.make(bucket: bucket, side: 0, row: sourceRow), 1, packets, bytes)
+        details.timeline.add(TimelineKey.make(bucket: bucket, side: 1, row: destinationRow), 1, packets, bytes)
+    }
+
+    /// `addDetails` with saturating adds.
+    mutating func addDetailsChecked(
+        portKey: UInt64, interface: Int32, bucket: UInt32, sourceRow: UInt32, destinationRow: UInt32, packets: UInt64,
+        bytes: UInt64, action: UInt64, countsTimeline: Bool
+    ) {
+        var stopped = details.ports.addSaturating(portKey, .init(1, packets, bytes, action == 1 ? 1 : 0))
+        if interface >= 0,
+            details.interfaces.addSaturating(entry: interface, packets: packets, bytes: bytes, action: action)
+        {
+            stopped = true
+        }
+        if countsTimeline {
+            let cells = [TimelineKey.make(bucket: bucket, side: 0, row: sourceRow), TimelineKey.make(bucket: bucket, side: 1, row: destinationRow)]
+            for cell in cells where details.timeline.addSaturating(cell, .init(1, packets, bytes)) { stopped = true }
+        }
+        if stopped { saturated = true }
+    }
+
     /// The first flow of a (side, class): rare (once per class per item), so out of line.
     @inline(never)
     private mutating func noteTouched(_ counter: Int) { touched.append(UInt32(truncatingIfNeeded: counter)) }
@@ -95,6 +130,7 @@ public struct Aggregate: Sendable, Equatable {
         var stopped = false
         for i in classCounters.indices { classCounters[i] = Saturating.add(classCounters[i], other.classCounters[i], &stopped) }
         if paths.merge(other.paths) { stopped = true }
+        if details.merge(other.details) { stopped = true }
         saturated = saturated || other.saturated || stopped
         // A merged value may hold sums near the ceiling: any later add is checked.
         checked = true
@@ -130,7 +166,7 @@ public struct Aggregate: Sendable, Equatable {
 
     public static func == (a: Aggregate, b: Aggregate) -> Bool {
         guard a.classCounters == b.classCounters, a.records == b.records, a.firstStart == b.firstStart,
-            a.lastEnd == b.lastEnd, a.saturated == b.saturated
+            a.lastEnd == b.lastEnd, a.saturated == b.saturated, a.details == b.details
         else { return false }
         var left: [UInt64: [UInt64]] = [:]
         var right: [UInt64: [UInt64]] = [:]

@@ -14,6 +14,7 @@ struct SparseAggregate: Sendable {
     var classValues: [UInt64] = []
     /// Traffic-matrix cells: key, then flows, packets, bytes (four words per cell).
     var paths: [UInt64] = []
+    var details = SparseDetails()
     var records = RecordCounts()
     var firstStart: UInt64 = .max
     var lastEnd: UInt64 = 0
@@ -40,6 +41,7 @@ extension Aggregate {
         }
         clearTouched()
         sparse.paths = paths.drain()
+        sparse.details = details.drain()
         sparse.records = records
         sparse.firstStart = firstStart
         sparse.lastEnd = lastEnd
@@ -73,6 +75,7 @@ extension Aggregate {
             }
             cell += 4
         }
+        if details.merge(other.details) { stopped = true }
         saturated = saturated || other.saturated || stopped
         // As after a dense merge: sums may be near the ceiling, so later adds are checked.
         checked = true

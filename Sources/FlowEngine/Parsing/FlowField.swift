@@ -4,9 +4,15 @@
 /// The engine reads only the fields in `Role`; every other known field is recognised (so a header
 /// line can be told from a record) and skipped. Unknown names in a header are carried and ignored.
 public enum FlowField {
-    /// What the engine uses a column for.
+    /// What the engine uses a column for. The first eight decide whether a line is an OK record
+    /// (`RecordReader.read`); the detail roles (`isDetail`) never do: a value that is not what the
+    /// field holds reads as absent, so adding them changed no verdict.
     public enum Role: Int, CaseIterable, Sendable {
         case srcaddr, dstaddr, packets, bytes, start, end, action, logStatus
+        case dstport, `protocol`, interfaceId
+
+        /// ports.csv, interfaces.csv: read when present, never judged.
+        public var isDetail: Bool { rawValue >= Role.dstport.rawValue }
     }
 
     /// The field name (header spelling) for each role.
@@ -20,6 +26,9 @@ public enum FlowField {
         case .end: "end"
         case .action: "action"
         case .logStatus: "log-status"
+        case .dstport: "dstport"
+        case .protocol: "protocol"
+        case .interfaceId: "interface-id"
         }
     }
 

@@ -2,8 +2,8 @@
 /// (relative to the span it was given). A fixed-size value on the stack, reused for every line.
 public struct RecordFields {
     /// Start and end offsets per `FlowField.Role`; `end < 0` where the column is absent.
-    @usableFromInline var starts: InlineArray<8, Int>
-    @usableFromInline var ends: InlineArray<8, Int>
+    @usableFromInline var starts: InlineArray<11, Int>
+    @usableFromInline var ends: InlineArray<11, Int>
     /// How many columns the line had.
     public internal(set) var fieldCount: Int
 
@@ -23,7 +23,7 @@ public struct RecordFields {
     /// Forgets every field (before the next line).
     @inline(__always)
     mutating func reset() {
-        for role in 0..<8 { ends[role] = -1 }
+        for role in 0..<11 { ends[role] = -1 }
         fieldCount = 0
     }
 

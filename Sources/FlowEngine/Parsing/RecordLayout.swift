@@ -71,6 +71,9 @@ public struct RecordLayout: Sendable, Equatable {
         for (column, name) in names.enumerated() {
             let trimmed = name.trimmingSpaces()
             guard let role = FlowField.role(named: trimmed) else { continue }
+            // A detail field named twice: the first column counts (as before these were read, a
+            // repeated srcport or protocol is no reason to refuse a header).
+            if role.isDetail && columns[role.rawValue] >= 0 { continue }
             if columns[role.rawValue] >= 0 {
                 throw LayoutError(message: "field \"\(trimmed)\" appears twice in the header")
             }
@@ -80,11 +83,16 @@ public struct RecordLayout: Sendable, Equatable {
         let dst = FlowField.Role.dstaddr.rawValue
         // The notebook's CSV: addresses in the first two columns, unless a named field already has one
         // of them (a column has one role: `,bytes` as a header is not a layout).
-        if columns[src] < 0 && columns[dst] < 0 && !requireNames && names.count >= 2 && !columns.contains(0)
-            && !columns.contains(1)
+        // (Only the judged roles count here: detail fields were not roles when this rule was made.)
+        let judged = columns[..<FlowField.Role.dstport.rawValue]
+        if columns[src] < 0 && columns[dst] < 0 && !requireNames && names.count >= 2 && !judged.contains(0)
+            && !judged.contains(1)
         {
             columns[src] = 0
             columns[dst] = 1
+            for role in FlowField.Role.allCases where role.isDetail && columns[role.rawValue] <= 1 {
+                columns[role.rawValue] = -1
+            }
         }
         guard columns[src] >= 0, columns[dst] >= 0 else {
             throw LayoutError(

@@ -49,6 +49,14 @@ extension RecordReader {
             case 5: end = timeField(w, p, &record.end)
             case 6: end = actionField(w, p, &record.action)
             case 7: end = statusField(w, p)
+            case 8: end = portField(w, p, &record.dstPort, max: 65535, absent: PortKey.noPort)
+            case 9: end = portField(w, p, &record.protocolNumber, max: 255, absent: PortKey.noProtocol)
+            case 10:
+                end = skipField(w, p)
+                if end > p, !(end == p &+ 1 && w.byte(at: p) == 0x2D) {
+                    record.interfaceStart = origin &+ p
+                    record.interfaceLength = end &- p
+                }
             default: end = skipField(w, p)
             }
             p = after(w, end, column == lastColumn ? 0x0A : 0x20)
@@ -67,12 +75,17 @@ extension RecordReader {
         var p = 0
         skipStep(w, &p, usualLength: 1)  // version
         skipStep(w, &p, usualLength: 12)  // account-id
+        let interface = p
         skipStep(w, &p, usualLength: 21)  // interface-id
+        if p > interface &+ 2 || (p == interface &+ 2 && w.byte(at: interface) != 0x2D) {
+            r.interfaceStart = origin &+ interface
+            r.interfaceLength = p &- 1 &- interface
+        }
         addressStep(w, bytes, origin, &p, &r.source)
         addressStep(w, bytes, origin, &p, &r.destination)
         skipStep(w, &p, usualLength: 0)  // srcport
-        skipStep(w, &p, usualLength: 0)  // dstport
-        skipStep(w, &p, usualLength: 0)  // protocol
+        portStep(w, &p, &r.dstPort, max: 65535, absent: PortKey.noPort)
+        portStep(w, &p, &r.protocolNumber, max: 255, absent: PortKey.noProtocol)
         counterStep(w, &p, &r.packets, &r.missingCounters)
         counterStep(w, &p, &r.bytes, &r.missingCounters)
         timeStep(w, &p, &r.start)
@@ -132,6 +145,12 @@ extension RecordReader {
     ) {
         guard go(&p) else { return }
         p = after(w, addressField(w, bytes, origin, p, &address), 0x20)
+    }
+
+    @inline(__always)
+    private static func portStep(_ w: ByteWindow, _ p: inout Int, _ value: inout UInt32, max: UInt64, absent: UInt32) {
+        guard go(&p) else { return }
+        p = after(w, portField(w, p, &value, max: max, absent: absent), 0x20)
     }
 
     @inline(__always)
@@ -276,6 +295,16 @@ extension RecordReader {
         return end
     }
 
+    /// dstport or protocol: a decimal up to `max`, else (`-`, or a larger number) `absent`, as
+    /// `RecordReader.readDetails` reads it; anything but digits or `-` goes to the exact path.
+    @inline(__always)
+    private static func portField(_ w: ByteWindow, _ p: Int, _ value: inout UInt32, max: UInt64, absent: UInt32) -> Int {
+        var read: UInt64? = nil
+        let end = decimal(w, p, &read)
+        if let read, read <= max { value = UInt32(truncatingIfNeeded: read) } else { value = absent }
+        return end
+    }
+
     /// start or end: a decimal in seconds (or milliseconds, `FieldValue.seconds`), or `-` (nil).
     @inline(__always)
     private static func timeField(_ w: ByteWindow, _ p: Int, _ time: inout UInt64?) -> Int {
@@ -361,5 +390,8 @@ extension FlowRecord {
         start = nil
         end = nil
         action = 2
+        dstPort = PortKey.noPort
+        protocolNumber = PortKey.noProtocol
+        interfaceLength = 0
     }
 }

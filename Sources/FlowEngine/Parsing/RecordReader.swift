@@ -22,6 +22,14 @@ struct FlowRecord {
     var end: UInt64?
     /// 0 ACCEPT, 1 REJECT, 2 absent or `-`.
     var action: UInt64
+    /// The detail fields (`FlowField.Role.isDetail`): destination port, 0...65535, else
+    /// `PortKey.noPort` (absent, `-`, or not a port number); protocol, 0...255, else
+    /// `PortKey.noProtocol`; where `interface-id` lies in the bytes the line was read from
+    /// (`interfaceLength` 0: absent or `-`).
+    var dstPort: UInt32 = PortKey.noPort
+    var protocolNumber: UInt32 = PortKey.noProtocol
+    var interfaceStart = 0
+    var interfaceLength = 0
 }
 
 enum RecordReader {
@@ -72,11 +80,28 @@ enum RecordReader {
             }
             action = value
         }
-        return .ok(
-            FlowRecord(
-                source: source, destination: destination, packets: packets ?? 0, bytes: octets ?? 0,
-                missingCounters: missing, start: start.map(FieldValue.seconds), end: end.map(FieldValue.seconds),
-                action: action))
+        var record = FlowRecord(
+            source: source, destination: destination, packets: packets ?? 0, bytes: octets ?? 0,
+            missingCounters: missing, start: start.map(FieldValue.seconds), end: end.map(FieldValue.seconds),
+            action: action)
+        readDetails(bytes, fields, into: &record)
+        return .ok(record)
+    }
+
+    /// The detail fields of an OK record: read where the layout has them, never judged (a value
+    /// that is not a port, a protocol number or an interface id reads as absent).
+    @inline(__always)
+    static func readDetails(_ bytes: Span<UInt8>, _ fields: RecordFields, into record: inout FlowRecord) {
+        if let range = fields.range(of: .dstport), let value = FieldValue.decimal(bytes.extracting(range)), value <= 65535 {
+            record.dstPort = UInt32(value)
+        }
+        if let range = fields.range(of: .protocol), let value = FieldValue.decimal(bytes.extracting(range)), value <= 255 {
+            record.protocolNumber = UInt32(value)
+        }
+        if let range = fields.range(of: .interfaceId), !FieldValue.isMissing(bytes.extracting(range)) {
+            record.interfaceStart = range.lowerBound
+            record.interfaceLength = range.count
+        }
     }
 
     /// Why a numeric field was refused: too large for 64 bits, or not a decimal number.

@@ -158,6 +158,18 @@ public struct Partial: Sendable, Equatable {
     public var all: [ServiceKey: Counters] = [:]
     /// paths.csv: the traffic matrix (primary attribution).
     public var paths: [PathKey: Counters] = [:]
+    /// ports.csv: per (protocol, destination port) (`Partial+Details.swift`).
+    public var ports: [PortKey: PortCounters] = [:]
+    /// interfaces.csv: per interface-id; nil when not counted (`--interfaces`) or no input's layout
+    /// has the field (the report is then not written), empty when some has it but no OK record
+    /// named one.
+    public var interfaces: [String: InterfaceCounters]?
+    /// timeline.csv: per bucket of `timelineBucket`, side and primary row.
+    public var timeline: [TimelineKey: Counters] = [:]
+    /// The width of `timeline`'s buckets: the `--bucket` it was counted with, or the widest of the
+    /// partials merged into it (the narrower ones' buckets summed into it); nil when no timeline was
+    /// counted (`--timeline` is opt-in; `options["timeline"]` says it, so the two kinds never merge).
+    public var timelineBucket: TimelineBucket?
     public var records = RecordCounts()
     /// Smallest `start` and largest `end` of OK records that have them (`UInt64.max`, 0: none).
     public var firstStart: UInt64 = .max
@@ -248,6 +260,7 @@ public struct Partial: Sendable, Equatable {
         for (key, value) in other.primary { primary[key, default: .zero].add(value, &stopped) }
         for (key, value) in other.all { all[key, default: .zero].add(value, &stopped) }
         for (key, value) in other.paths { paths[key, default: .zero].add(value, &stopped) }
+        mergeDetails(other, &stopped)
         records.merge(other.records)
         firstStart = min(firstStart, other.firstStart)
         lastEnd = max(lastEnd, other.lastEnd)
@@ -336,6 +349,8 @@ extension Partial {
                     destinationService: destination.service, action: UInt8(a))] = Counters(
                     flows: flows, packets: packets, bytes: bytes)
         }
+        timelineBucket = result.timelineBucket
+        addDetails(aggregate.details, keys: keys)
         records = aggregate.records
         firstStart = aggregate.firstStart
         lastEnd = aggregate.lastEnd

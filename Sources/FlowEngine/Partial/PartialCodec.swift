@@ -24,8 +24,13 @@ public enum PartialCodec {
     public static let containerVersion: UInt64 = 1
     /// The components of container version 1 and their versions.
     public static let componentVersions: [String: UInt64] = [
-        "inputs": 1, "meta": 1, "notes": 1, "paths": 1, "records": 1, "services": 1, "shards": 1,
+        "inputs": 1, "interfaces": 1, "meta": 1, "notes": 1, "paths": 1, "ports": 1, "records": 1, "services": 1,
+        "shards": 1, "timeline": 1,
     ]
+    /// The components added after the first partials were written (issue 14): a partial without
+    /// them is refused by name (re-run `summarize` on its inputs), never read as if its ports or
+    /// timeline were empty.
+    static let addedComponents: Set<String> = ["interfaces", "ports", "timeline"]
 
     /// Why bytes are not a partial.
     public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -40,12 +45,15 @@ public enum PartialCodec {
     public static func encode(_ partial: Partial) -> [UInt8] {
         var components: [(String, [UInt8])] = []
         components.append(("inputs", encodeInputs(partial)))
+        components.append(("interfaces", encodeInterfaces(partial)))
         components.append(("meta", encodeMeta(partial)))
         components.append(("notes", encodeNotes(partial)))
         components.append(("paths", encodePaths(partial)))
+        components.append(("ports", encodePorts(partial)))
         components.append(("records", encodeRecords(partial)))
         components.append(("services", encodeServices(partial)))
         components.append(("shards", encodeShards(partial)))
+        components.append(("timeline", encodeTimeline(partial)))
         var out = ByteWriter()
         out.bytes = magic
         out.varint(containerVersion)
@@ -95,7 +103,11 @@ public enum PartialCodec {
             payloads[name] = payload
         }
         guard reader.isAtEnd else { throw DecodeError("\(reader.remaining) bytes after the last component") }
-        for name in componentVersions.keys where payloads[name] == nil {
+        for name in componentVersions.keys.sorted() where payloads[name] == nil {
+            if addedComponents.contains(name) {
+                throw DecodeError(
+                    "component \"\(name)\" is missing: the partial was written by an earlier vpcflow, which did not count \(name); run summarize on its inputs again")
+            }
             throw DecodeError("component \"\(name)\" is missing")
         }
         var partial = try decodeMeta(payloads["meta"]!)
@@ -105,6 +117,9 @@ public enum PartialCodec {
         try decodeInputs(payloads["inputs"]!, into: &partial)
         try decodeNotes(payloads["notes"]!, into: &partial)
         try decodeShards(payloads["shards"]!, into: &partial)
+        try decodePorts(payloads["ports"]!, into: &partial)
+        try decodeInterfaces(payloads["interfaces"]!, into: &partial)
+        try decodeTimeline(payloads["timeline"]!, into: &partial)
         return partial
     }
 
@@ -245,6 +260,112 @@ public enum PartialCodec {
             p.paths[key] = try r.counters()
         }
         try r.end("paths")
+    }
+
+    private static func encodePorts(_ p: Partial) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(UInt64(p.ports.count))
+        for key in p.ports.keys.sorted() {
+            out.varint(key.protocolNumber.map { UInt64($0) + 1 } ?? 0)
+            out.varint(key.port.map { UInt64($0) + 1 } ?? 0)
+            let c = p.ports[key]!
+            for value in [c.flows, c.packets, c.bytes, c.rejected] { out.varint(value) }
+        }
+        return out.bytes
+    }
+
+    private static func decodePorts(_ bytes: [UInt8], into p: inout Partial) throws(DecodeError) {
+        var r = ByteReader(bytes)
+        var previous: Partial.PortKey?
+        for _ in 0..<(try r.count()) {
+            let number = try r.varint()
+            let port = try r.varint()
+            guard number <= 256, port <= 65536 else {
+                throw DecodeError("ports: protocol \(number) - 1 or port \(port) - 1 out of range")
+            }
+            let key = Partial.PortKey(
+                protocolNumber: number == 0 ? nil : UInt16(number - 1), port: port == 0 ? nil : UInt32(port - 1))
+            if let previous, !(previous < key) { throw DecodeError("ports: rows out of order or repeated") }
+            previous = key
+            p.ports[key] = Partial.PortCounters(
+                flows: try r.varint(), packets: try r.varint(), bytes: try r.varint(), rejected: try r.varint())
+        }
+        try r.end("ports")
+    }
+
+    private static func encodeInterfaces(_ p: Partial) -> [UInt8] {
+        var out = ByteWriter()
+        out.bool(p.interfaces != nil)
+        let table = p.interfaces ?? [:]
+        out.varint(UInt64(table.count))
+        for name in table.keys.sorted(by: ByteOrder.precedes) {
+            out.string(name)
+            let c = table[name]!
+            for value in [c.flows, c.packets, c.bytes, c.accepted, c.rejected] { out.varint(value) }
+        }
+        return out.bytes
+    }
+
+    private static func decodeInterfaces(_ bytes: [UInt8], into p: inout Partial) throws(DecodeError) {
+        var r = ByteReader(bytes)
+        let present = try r.bool()
+        var table: [String: Partial.InterfaceCounters] = [:]
+        var previous: String?
+        for _ in 0..<(try r.count()) {
+            let name = try r.string()
+            if let previous, !ByteOrder.precedes(previous, name) {
+                throw DecodeError("interfaces: names out of order or repeated at \"\(name)\"")
+            }
+            previous = name
+            table[name] = Partial.InterfaceCounters(
+                flows: try r.varint(), packets: try r.varint(), bytes: try r.varint(), accepted: try r.varint(),
+                rejected: try r.varint())
+        }
+        guard present || table.isEmpty else { throw DecodeError("interfaces: rows in a partial without the field") }
+        p.interfaces = present ? table : nil
+        try r.end("interfaces")
+    }
+
+    private static func encodeTimeline(_ p: Partial) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(p.timelineBucket?.seconds ?? 0)
+        out.varint(UInt64(p.timeline.count))
+        for key in p.timeline.keys.sorted() {
+            out.varint(key.bucketStart.map { $0 + 1 } ?? 0)
+            out.byte(key.side)
+            out.string(key.region)
+            out.string(key.service)
+            out.counters(p.timeline[key]!)
+        }
+        return out.bytes
+    }
+
+    private static func decodeTimeline(_ bytes: [UInt8], into p: inout Partial) throws(DecodeError) {
+        var r = ByteReader(bytes)
+        let width = try r.varint()
+        var bucket: TimelineBucket?
+        if width != 0 {
+            guard let known = TimelineBucket.allCases.first(where: { $0.seconds == width }) else {
+                throw DecodeError("timeline: buckets of \(width) s; this vpcflow reads 300, 3600 or 86400 (0: not counted)")
+            }
+            bucket = known
+        }
+        p.timelineBucket = bucket
+        var previous: Partial.TimelineKey?
+        for _ in 0..<(try r.count()) {
+            let start = try r.varint()
+            guard width != 0, start == 0 || (start - 1) % width == 0 else {
+                throw DecodeError("timeline: bucket start \(start - 1) is not a multiple of \(width) s")
+            }
+            let side = try r.byte()
+            guard side < 2 else { throw DecodeError("timeline: side \(side) is neither 0 nor 1") }
+            let key = Partial.TimelineKey(
+                bucketStart: start == 0 ? nil : start - 1, side: side, region: try r.string(), service: try r.string())
+            if let previous, !(previous < key) { throw DecodeError("timeline: cells out of order or repeated") }
+            previous = key
+            p.timeline[key] = try r.counters()
+        }
+        try r.end("timeline")
     }
 
     private static let failureKinds: [InputFailure.Kind] = [.cannotOpen, .ioError, .badHeader, .changed]

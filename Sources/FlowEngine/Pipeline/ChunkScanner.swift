@@ -31,13 +31,19 @@ struct ChunkScanner {
 
     /// The longest line read as a line (`LineLimit`).
     let lineLimit: Int
+    /// The timeline's bucket width (`SummarizeOptions.timelineBucket`), 0 when no timeline is counted.
+    let bucketSeconds: UInt64
+    /// `SummarizeOptions.countsInterfaces`.
+    let countsInterfaces: Bool
 
     /// - Parameter aggregate: an empty aggregate of `index` to count into (a task's scratch, reused
     ///   across items); nil for a new one.
     init(
         index: PrefixIndex, keys: ServiceKeys, format: InputFormat, lineLimit: Int = LineLimit.bytes,
-        aggregate: Aggregate? = nil
+        bucketSeconds: UInt64 = 0, countsInterfaces: Bool = false, aggregate: Aggregate? = nil
     ) {
+        self.bucketSeconds = bucketSeconds
+        self.countsInterfaces = countsInterfaces
         self.index = index
         self.keys = keys
         self.format = format
@@ -76,7 +82,17 @@ struct ChunkScanner {
     }
 
     private mutating func scanLines(_ bytes: Span<UInt8>) {
-        defer { pending.flush(into: &aggregate, index: index, keys: keys) }
+        // interfaces.csv is written when an input has the field: a line (a header or a data line,
+        // not a blank one) was read under a layout with interface-id.
+        let linesBefore = aggregate.records.dataLines + aggregate.records.headers
+        defer {
+            pending.flush(into: &aggregate, index: index, keys: keys, countsTimeline: bucketSeconds > 0)
+            if countsInterfaces, aggregate.records.dataLines + aggregate.records.headers > linesBefore,
+                format.detected.layout.column(of: .interfaceId) != nil
+            {
+                aggregate.details.hasInterfaceField = true
+            }
+        }
         if format.detected.layout.separator == .spaces {
             scanSpaceSeparated(bytes)
         } else {
@@ -134,7 +150,7 @@ struct ChunkScanner {
                         : RecordReader.readFused(w, bytes, origin: i, roles: roles, into: &record)
                     if end >= 0 {
                         aggregate.records.dataLines += 1
-                        countOK(record)
+                        countOK(record, bytes)
                     }
                     return end
                 } ?? -1
@@ -245,7 +261,7 @@ struct ChunkScanner {
             return
         }
         switch RecordReader.read(bytes, fields, layout: format.detected.layout) {
-        case .ok(let record): countOK(record)
+        case .ok(let record): countOK(record, bytes)
         case .nodata: aggregate.records.nodata += 1
         case .skipdata: aggregate.records.skipdata += 1
         case .malformed(let reason): malformed(bytes, line, number, reason)
@@ -255,13 +271,18 @@ struct ChunkScanner {
     /// Counts an OK record (its data line is already counted): the record counts at once, its
     /// addresses and counters when the batch is flushed.
     @inline(__always)
-    private mutating func countOK(_ record: FlowRecord) {
+    private mutating func countOK(_ record: FlowRecord, _ bytes: Span<UInt8>) {
         aggregate.records.ok += 1
+        var interface: Int32 = -1
+        if countsInterfaces && record.interfaceLength > 0 {
+            interface = aggregate.details.interfaces.entry(
+                bytes, record.interfaceStart..<(record.interfaceStart + record.interfaceLength))
+        }
         if record.missingCounters { aggregate.records.missingCounters += 1 }
         if let start = record.start { aggregate.firstStart = min(aggregate.firstStart, start) }
         if let end = record.end { aggregate.lastEnd = max(aggregate.lastEnd, end) }
-        pending.append(record, index: index)
-        if pending.isFull { pending.flush(into: &aggregate, index: index, keys: keys) }
+        pending.append(record, interface: interface, index: index, bucketSeconds: bucketSeconds)
+        if pending.isFull { pending.flush(into: &aggregate, index: index, keys: keys, countsTimeline: bucketSeconds > 0) }
     }
 
     private mutating func malformed(_ bytes: Span<UInt8>, _ line: Range<Int>, _ number: Int, _ reason: String) {

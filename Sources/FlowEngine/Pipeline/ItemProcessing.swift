@@ -45,7 +45,8 @@ extension SummarizeJob {
             var result = ItemResult(file: file, ordinal: ordinal, bytes: range.count)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
-                aggregate: scratch(&workspace, context))
+                bucketSeconds: context.options.timelineBucket?.seconds ?? 0,
+                countsInterfaces: context.options.countsInterfaces, aggregate: scratch(&workspace, context))
             do {
                 try mapped.withBytes(in: range) {
                     scanner.scan($0, startsInsideLine: startsInsideLine, endsInsideLine: endsInsideLine)
@@ -63,7 +64,8 @@ extension SummarizeJob {
             var result = ItemResult(file: file, ordinal: ordinal, bytes: 0)
             var scanner = ChunkScanner(
                 index: context.index, keys: context.keys, format: format, lineLimit: context.options.lineLimit,
-                aggregate: scratch(&workspace, context))
+                bucketSeconds: context.options.timelineBucket?.seconds ?? 0,
+                countsInterfaces: context.options.countsInterfaces, aggregate: scratch(&workspace, context))
             scanner.scan(bytes.span.extracting(0..<count))
             result.take(&scanner)
             // A stream's text bytes are counted once, when it ends (all it read, skipped bytes of
@@ -122,7 +124,8 @@ extension SummarizeJob {
                 // Read once: told gzip or plain, detected and counted from the same bytes.
                 var scanner = ChunkScanner(
                     index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
-                    aggregate: scratch(&workspace, context))
+                    bucketSeconds: context.options.timelineBucket?.seconds ?? 0,
+                countsInterfaces: context.options.countsInterfaces, aggregate: scratch(&workspace, context))
                 let detected = try mapped.withBytes { bytes -> Result<InputFormat?, LayoutError>? in
                     GzipReader.isGzip(bytes) ? nil : countWhole(bytes, &scanner, &workspace.formats, options)
                 }
@@ -171,7 +174,8 @@ extension SummarizeJob {
                 // A mapped file of one chunk, counted whole.
                 var scanner = ChunkScanner(
                     index: context.index, keys: context.keys, format: .blankOnly, lineLimit: options.lineLimit,
-                    aggregate: scratch(&workspace, context))
+                    bucketSeconds: context.options.timelineBucket?.seconds ?? 0,
+                countsInterfaces: context.options.countsInterfaces, aggregate: scratch(&workspace, context))
                 let detected = try mapped.withBytes { countWhole($0, &scanner, &workspace.formats, options) }
                 counted = (detected, scanner)
             }
@@ -264,7 +268,8 @@ extension SummarizeJob {
             if stream.reader.isFinished || workspace.countsBlocksItself {
                 var scanner = ChunkScanner(
                     index: context.index, keys: context.keys, format: format, lineLimit: options.lineLimit,
-                    aggregate: scratch(&workspace, context))
+                    bucketSeconds: context.options.timelineBucket?.seconds ?? 0,
+                countsInterfaces: context.options.countsInterfaces, aggregate: scratch(&workspace, context))
                 scanner.scan(stream.reader.buffer.span.extracting(range))
                 result.take(&scanner)
                 if stream.reader.isFinished { end(&result, stream) }

@@ -136,7 +136,7 @@ struct MergeState {
 
     /// The final result: samples placed at their file line numbers, the first few per file, ordered
     /// by input then line.
-    func result(elapsed: Duration, index: PrefixIndex, keys: ServiceKeys) -> SummarizeResult {
+    func result(elapsed: Duration, index: PrefixIndex, keys: ServiceKeys, timelineBucket: TimelineBucket?) -> SummarizeResult {
         var placed: [MalformedRecord] = []
         for file in sources.indices {
             var offsets = [0]
@@ -148,7 +148,7 @@ struct MergeState {
         }
         return SummarizeResult(
             aggregate: aggregate, inputs: outcomes, samples: placed, interrupted: interrupted,
-            elapsedSeconds: elapsed.seconds, index: index, keys: keys)
+            elapsedSeconds: elapsed.seconds, index: index, keys: keys, timelineBucket: timelineBucket)
     }
 }
 
@@ -164,6 +164,8 @@ public struct SummarizeResult: Sendable {
     public let elapsedSeconds: Double
     public let index: PrefixIndex
     public let keys: ServiceKeys
+    /// The width the timeline was counted in (`SummarizeOptions.timelineBucket`); nil: not counted.
+    public var timelineBucket: TimelineBucket?
 
     /// Inputs that could not be read, or read to their end.
     public var failures: [InputOutcome] { inputs.filter { $0.failure != nil } }

@@ -18,6 +18,11 @@ struct PendingRecords {
     private var packets = InlineArray<64, UInt64>(repeating: 0)
     private var bytes = InlineArray<64, UInt64>(repeating: 0)
     private var actions = InlineArray<64, UInt8>(repeating: 0)
+    /// `PortKey` and the timeline bucket of each record (`DetailCounts`).
+    private var portKeys = InlineArray<64, UInt64>(repeating: 0)
+    private var buckets = InlineArray<64, UInt32>(repeating: 0)
+    /// `InterfaceTable` entry of each record, or -1.
+    private var interfaces = InlineArray<64, Int32>(repeating: -1)
     private var sourceClasses = InlineArray<64, AddressClass>(repeating: AddressClass(rawValue: 0))
     private var destinationClasses = InlineArray<64, AddressClass>(repeating: AddressClass(rawValue: 0))
     private(set) var count = 0
@@ -29,17 +34,21 @@ struct PendingRecords {
     /// Adds a record's addresses, counters and action.
     /// - Precondition: `!isFull`.
     @inline(__always)
-    mutating func append(_ record: FlowRecord, index: PrefixIndex) {
+    mutating func append(_ record: FlowRecord, interface: Int32, index: PrefixIndex, bucketSeconds: UInt64) {
+        interfaces[count] = interface
         sources[count] = Self.key(record.source, index)
         destinations[count] = Self.key(record.destination, index)
         packets[count] = record.packets
         bytes[count] = record.bytes
         actions[count] = UInt8(truncatingIfNeeded: record.action)
+        portKeys[count] = PortKey.make(protocol: record.protocolNumber, port: record.dstPort)
+        buckets[count] = bucketSeconds == 0 ? DetailCounts.noBucket : TimelineKey.bucket(of: record.start, width: bucketSeconds)
         count += 1
     }
 
     /// Classifies and counts every pending record into `aggregate`, and empties the batch.
-    mutating func flush(into aggregate: inout Aggregate, index: PrefixIndex, keys: ServiceKeys) {
+    /// - Parameter countsTimeline: whether timeline cells are counted (`--timeline`).
+    mutating func flush(into aggregate: inout Aggregate, index: PrefixIndex, keys: ServiceKeys, countsTimeline: Bool) {
         var high: UInt64 = 0
         for i in 0..<count {
             sourceClasses[i] = Self.addressClass(sources[i], index)
@@ -47,33 +56,41 @@ struct PendingRecords {
             high |= packets[i] | bytes[i]
         }
         guard aggregate.mayAddUnchecked(count: count, high: high) else {
-            flushChecked(into: &aggregate, keys: keys)
+            flushChecked(into: &aggregate, keys: keys, countsTimeline: countsTimeline)
             return
         }
         aggregate.fastRecords &+= UInt64(count)
         for i in 0..<count {
             let sourceClass = sourceClasses[i]
             let destinationClass = destinationClasses[i]
-            let pathKey = PathKey.make(
-                source: keys.primaryKey(sourceClass), destination: keys.primaryKey(destinationClass),
-                action: UInt64(actions[i]))
+            let sourceRow = keys.primaryKey(sourceClass)
+            let destinationRow = keys.primaryKey(destinationClass)
+            let pathKey = PathKey.make(source: sourceRow, destination: destinationRow, action: UInt64(actions[i]))
             aggregate.add(
                 source: sourceClass, destination: destinationClass, pathKey: pathKey, packets: packets[i],
                 bytes: bytes[i])
+            aggregate.addDetails(
+                portKey: portKeys[i], interface: interfaces[i], bucket: buckets[i], sourceRow: sourceRow,
+                destinationRow: destinationRow, packets: packets[i], bytes: bytes[i], action: UInt64(actions[i]),
+                countsTimeline: countsTimeline)
         }
         count = 0
     }
 
     /// The batch with saturating adds (a counter of 2^32 or more, or a checked aggregate).
     @inline(never)
-    private mutating func flushChecked(into aggregate: inout Aggregate, keys: ServiceKeys) {
+    private mutating func flushChecked(into aggregate: inout Aggregate, keys: ServiceKeys, countsTimeline: Bool) {
         for i in 0..<count {
-            let pathKey = PathKey.make(
-                source: keys.primaryKey(sourceClasses[i]), destination: keys.primaryKey(destinationClasses[i]),
-                action: UInt64(actions[i]))
+            let sourceRow = keys.primaryKey(sourceClasses[i])
+            let destinationRow = keys.primaryKey(destinationClasses[i])
+            let pathKey = PathKey.make(source: sourceRow, destination: destinationRow, action: UInt64(actions[i]))
             aggregate.addChecked(
                 source: sourceClasses[i], destination: destinationClasses[i], pathKey: pathKey, packets: packets[i],
                 bytes: bytes[i])
+            aggregate.addDetailsChecked(
+                portKey: portKeys[i], interface: interfaces[i], bucket: buckets[i], sourceRow: sourceRow,
+                destinationRow: destinationRow, packets: packets[i], bytes: bytes[i], action: UInt64(actions[i]),
+                countsTimeline: countsTimeline)
         }
         count = 0
     }

@@ -63,7 +63,8 @@ public enum SummarizeJob {
             scheduler.closeStreams()
         }
         if Interrupt.isRequested { scheduler.state.interrupted = true }
-        return scheduler.state.result(elapsed: clock.now - started, index: index, keys: keys)
+        return scheduler.state.result(
+            elapsed: clock.now - started, index: index, keys: keys, timelineBucket: options.timelineBucket)
     }
 
     private static func report(_ progress: ((ProgressSnapshot) -> Void)?, _ state: MergeState, _ elapsed: Duration) {

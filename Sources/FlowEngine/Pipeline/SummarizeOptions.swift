@@ -54,6 +54,13 @@ public struct SummarizeOptions: Sendable {
     public var lineLimit: Int
     /// The gzip inflater, resolved once by the command line (`InflaterChoice.resolved`).
     public var inflater: Inflater = .zlib
+    /// timeline.csv's bucket width, counted as such (a partial holds buckets of this width; a
+    /// report may sum them into wider ones, never split them); nil: no timeline is counted
+    /// (`--timeline` is opt-in: it costs a quarter of the speed, BENCHMARKS.md).
+    public var timelineBucket: TimelineBucket?
+    /// Whether interfaces.csv's counts are kept (`--interfaces`, opt-in: a lookup of the id per
+    /// record costs about an eighth of the speed, BENCHMARKS.md).
+    public var countsInterfaces = false
 
     public static let defaultChunkSize = 8 << 20
 
@@ -143,6 +150,10 @@ extension SummarizeOptions {
         var options: [String: String] = [:]
         if let fields { options["fields"] = fields.fieldNames.joined(separator: " ") }
         if lineLimit != LineLimit.bytes { options["line_limit"] = String(lineLimit) }
+        // Partials with and without a timeline do not merge (the merged timeline would miss inputs);
+        // the width is not an option: wider buckets take narrower ones (`Partial.mergeDetails`).
+        if timelineBucket != nil { options["timeline"] = "counted" }
+        if countsInterfaces { options["interfaces"] = "counted" }
         return options
     }
 }

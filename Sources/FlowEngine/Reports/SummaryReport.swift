@@ -18,6 +18,8 @@ public struct RunInfo: Sendable {
     public var labelsFile: String?
     public var interrupted = false
     public var elapsedSeconds: Double = 0
+    /// `--top` and `--bucket`.
+    public var reports = ReportOptions()
 
     public init(
         version: String, jobs: Int, chunkSize: Int, attribution: AttributionMode, rangesFile: String? = nil,
@@ -155,6 +157,8 @@ public enum SummaryReport {
         if let chunk = run.chunkSize { runMembers.append(.init(key: "chunk_size", value: .int(chunk))) }
         if let inflater = run.inflater { runMembers.append(.init(key: "inflater", value: .string(inflater))) }
         if let partials = run.partials { runMembers.append(.init(key: "partials", value: .int(partials))) }
+        runMembers.append(.init(key: "top", value: .int(run.reports.top)))
+        runMembers.append(.init(key: "timeline_bucket", value: run.reports.bucket.map { .string($0.rawValue) } ?? .null))
         runMembers += [
             .init(key: "ranges_file", value: run.rangesFile.map(JSONValue.string) ?? .null),
             .init(key: "labels_file", value: run.labelsFile.map(JSONValue.string) ?? .null),

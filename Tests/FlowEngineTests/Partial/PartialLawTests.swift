@@ -14,16 +14,28 @@ struct PartialLawTests {
         let servicesAll: [UInt8]
         let paths: [UInt8]
         let summary: [UInt8]
+        var ports: [UInt8] = []
+        var interfaces: [UInt8]? = nil
+        /// timeline.csv by the hour and by the day (empty without a timeline).
+        var timeline1h: [UInt8] = []
+        var timeline1d: [UInt8] = []
     }
 
     static func render(_ partial: Partial) -> Rendered {
         let value = SummaryReport.json(partial, run: RunInfo(version: "test", jobs: 1, chunkSize: 1, attribution: .primary))
         guard case .object(let members) = value else { return Rendered(servicesPrimary: [], servicesAll: [], paths: [], summary: []) }
-        return Rendered(
+        var rendered = Rendered(
             servicesPrimary: ServicesReport.csv(ServicesReport.rows(partial, attribution: .primary)),
             servicesAll: ServicesReport.csv(ServicesReport.rows(partial, attribution: .all)),
             paths: PathsReport.csv(PathsReport.rows(partial)),
             summary: JSONWriter.render(.object(members.filter { $0.key != "run" })))
+        rendered.ports = PortsReport.csv(PortsReport.rows(partial, top: .max))
+        rendered.interfaces = InterfacesReport.csv(partial)
+        if TimelineReport.canRender(partial, bucket: .hour) {
+            rendered.timeline1h = TimelineReport.csv(TimelineReport.rows(partial, bucket: .hour))
+            rendered.timeline1d = TimelineReport.csv(TimelineReport.rows(partial, bucket: .day))
+        }
+        return rendered
     }
 
     static func partial(_ paths: [String], index: PrefixIndex, options: SummarizeOptions) async throws -> Partial {
@@ -59,11 +71,15 @@ struct PartialLawTests {
         let reference = try SummarizeHarness.reference(ranges)
         try await SummarizeHarness.withScratchDirectory { directory in
             let paths = try Self.inputs(directory, ranges: reference)
-            let options = SummarizeOptions(jobs: 2, chunkSize: 4096)
+            var options = SummarizeOptions(jobs: 2, chunkSize: 4096)
+            options.timelineBucket = .hour
+            options.countsInterfaces = true
             let whole = try await Self.partial(paths, index: index, options: options)
             let expected = Self.render(whole)
+            #expect(!expected.timeline1h.isEmpty && !expected.ports.isEmpty && expected.interfaces != nil)
             #expect(!whole.paths.isEmpty && whole.failures.count == 1)
             var random = SplitMix64(seed: 99)
+            var stoppedNever = false
             for trial in 0..<12 {
                 // A random split into 1...6 groups (some perhaps empty), each counted with its own
                 // jobs and chunk size.
@@ -72,9 +88,12 @@ struct PartialLawTests {
                 for path in paths { groups[Int(random.next() % UInt64(groupCount))].append(path) }
                 var partials: [Partial] = []
                 for group in groups {
-                    let groupOptions = SummarizeOptions(
+                    var groupOptions = SummarizeOptions(
                         jobs: 1 + Int(random.next() % 3), chunkSize: 512 << Int(random.next() % 6),
                         allowMapping: random.next() % 2 == 0)
+                    // Narrower buckets too: a merge sums them into the wider ones.
+                    groupOptions.timelineBucket = random.next() % 2 == 0 ? .fiveMinutes : .hour
+                    groupOptions.countsInterfaces = true
                     partials.append(try await Self.partial(group, index: index, options: groupOptions))
                 }
                 partials.shuffle(using: &random)
@@ -92,7 +111,19 @@ struct PartialLawTests {
                 SummarizeHarness.expectSame(rendered.servicesAll, expected.servicesAll, "trial \(trial): services.csv (all)")
                 SummarizeHarness.expectSame(rendered.paths, expected.paths, "trial \(trial): paths.csv")
                 SummarizeHarness.expectSame(rendered.summary, expected.summary, "trial \(trial): summary.json")
-                #expect(PartialCodec.encode(merged) == PartialCodec.encode(whole), "trial \(trial): partial bytes")
+                SummarizeHarness.expectSame(rendered.ports, expected.ports, "trial \(trial): ports.csv")
+                SummarizeHarness.expectSame(rendered.interfaces ?? [], expected.interfaces ?? [], "trial \(trial): interfaces.csv")
+                SummarizeHarness.expectSame(rendered.timeline1h, expected.timeline1h, "trial \(trial): timeline.csv (1h)")
+                SummarizeHarness.expectSame(rendered.timeline1d, expected.timeline1d, "trial \(trial): timeline.csv (1d)")
+                // Bytes: equal once a group with cells counted by the hour; all at 5m, only the width differs.
+                if merged.timelineBucket == .hour {
+                    #expect(PartialCodec.encode(merged) == PartialCodec.encode(whole), "trial \(trial): partial bytes")
+                } else {
+                    var widened = merged
+                    widened.timeline = Partial.widened(merged.timeline, to: 3600, &stoppedNever)
+                    widened.timelineBucket = .hour
+                    #expect(PartialCodec.encode(widened) == PartialCodec.encode(whole), "trial \(trial): partial bytes (widened)")
+                }
             }
         }
     }

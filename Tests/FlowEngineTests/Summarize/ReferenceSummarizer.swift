@@ -45,6 +45,12 @@ enum ReferenceSummarizer {
         /// Per file: malformed lines and lines (header and blank included).
         var malformedPerFile: [Int] = []
         var linesPerFile: [Int] = []
+        /// ports.csv with every row (no --top cut), interfaces.csv (nil when no file's layout has
+        /// interface-id), timeline.csv at 5m and at 1h.
+        var ports: [UInt8] = []
+        var interfaces: [UInt8]?
+        var timeline5m: [UInt8] = []
+        var timeline1h: [UInt8] = []
     }
 
     static let defaultFields = [
@@ -120,6 +126,10 @@ enum ReferenceSummarizer {
             out.malformedPerFile.append(malformed)
             out.linesPerFile.append(lines.count)
         }
+        out.ports = portsCSV(counters.ports)
+        out.interfaces = counters.hasInterfaceField ? interfacesCSV(counters.interfaces) : nil
+        out.timeline5m = timelineCSV(counters.timeline, bucket: 300)
+        out.timeline1h = timelineCSV(counters.timeline, bucket: 3600)
         out.primaryServices = servicesCSV(counters.primary)
         out.allServices = servicesCSV(counters.all)
         out.paths = pathsCSV(counters.paths)
@@ -144,6 +154,14 @@ enum ReferenceSummarizer {
         var primary: Table = [:]
         var all: Table = [:]
         var paths: Table = [:]
+        /// [protocol number or "-", port or "-"] → flows, packets, bytes, rejected.
+        var ports: Table = [:]
+        /// [interface id] → flows, packets, bytes, accepted, rejected.
+        var interfaces: Table = [:]
+        var hasInterfaceField = false
+        /// [start second or "", side, region, service] → flows, packets, bytes, one cell per record
+        /// and side at the second of its start (bucketed when rendered).
+        var timeline: Table = [:]
         var memo: [ReferenceAddress: (ReferenceRow, [ReferenceRow])] = [:]
     }
 
@@ -186,6 +204,8 @@ enum ReferenceSummarizer {
                 let names = fields ?? defaultFields
                 state.fieldCount = names.count
                 for (column, name) in names.enumerated() where state.columns[name] == nil { state.columns[name] = column }
+                // Read under the default fields (or --fields): interfaces.csv is written when they name it.
+                if state.columns["interface-id"] != nil { counters.hasInterfaceField = true }
             }
             return .overLong
         }
@@ -217,6 +237,9 @@ enum ReferenceSummarizer {
             }
             state.fieldCount = names.count
             for (column, name) in names.enumerated() where state.columns[name] == nil { state.columns[name] = column }
+            if state.columns["interface-id"] != nil || state.columns["interface_id"] != nil {
+                counters.hasInterfaceField = true
+            }
             if state.header != nil {
                 counts.headers += 1
                 return nil
@@ -287,20 +310,102 @@ enum ReferenceSummarizer {
             for row in all { add(&counters.all, [side, row.region, row.service], values) }
         }
         add(&counters.paths, [keys[0].region, keys[0].service, keys[1].region, keys[1].service, action], values)
+
+        // The detail fields: a number in range, else absent ("-"); never a reason to refuse a line.
+        func detail(_ names: [String], max: Int) -> String {
+            guard let text = names.lazy.compactMap({ value($0) }).first, !text.isEmpty,
+                text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) })
+            else { return "-" }
+            let digits = text.drop { $0 == "0" }
+            guard digits.count <= 6 else { return "-" }
+            let number = Int(digits) ?? 0
+            return number <= max ? String(number) : "-"
+        }
+        let rejected: UInt64 = action == "REJECT" ? 1 : 0
+        add(&counters.ports, [detail(["protocol"], max: 255), detail(["dstport"], max: 65535)], values + [rejected])
+        if let interface = value("interface-id") ?? value("interface_id"), interface != "-" {
+            add(&counters.interfaces, [Self.escaped(interface)], values + [action == "ACCEPT" ? 1 : 0, rejected])
+        }
+        var second = ""
+        if let text = value("start"), text != "-", var start = UInt64(text) {
+            if start > 100_000_000_000 { start /= 1000 }
+            // After 9999-12-31T23:59:59Z a start is no time (ISO 8601's four-digit years): no bucket.
+            if start <= 253_402_300_799 { second = String(start) }
+        }
+        for (side, row) in [("src", keys[0]), ("dst", keys[1])] {
+            add(&counters.timeline, [second, side, row.region, row.service], values)
+        }
         return nil
     }
 
     /// Sums clamp at 2^64 - 1, as the engine's do (README, "Counters near 2^64"): computed here in
     /// 128 bits and clamped, which is the same whatever the order of the records.
     private static func add(_ table: inout Table, _ key: [String], _ values: [UInt64]) {
-        let old = table[key] ?? [0, 0, 0]
-        table[key] = (0..<3).map { i in
+        let old = table[key] ?? Array(repeating: 0, count: values.count)
+        table[key] = (0..<values.count).map { i in
             let sum = UInt128(old[i]) + UInt128(values[i])
             return sum > UInt128(UInt64.max) ? UInt64.max : UInt64(sum)
         }
     }
 
     // MARK: - CSV
+
+    /// IANA protocol names as the report writes them (restated from the README, not from the engine).
+    static let protocolNames: [String: String] = [
+        "0": "hopopt", "1": "icmp", "2": "igmp", "4": "ipencap", "6": "tcp", "17": "udp", "41": "ipv6",
+        "43": "ipv6-route", "44": "ipv6-frag", "46": "rsvp", "47": "gre", "50": "esp", "51": "ah", "58": "ipv6-icmp",
+        "59": "ipv6-nonxt", "60": "ipv6-opts", "88": "eigrp", "89": "ospf", "103": "pim", "112": "vrrp", "115": "l2tp",
+        "132": "sctp", "136": "udplite",
+    ]
+
+    /// Every ports row, by bytes descending, then protocol number, then port (absent last).
+    private static func portsCSV(_ table: Table, top: Int = .max) -> [UInt8] {
+        func order(_ text: String) -> Int { text == "-" ? 1 << 20 : Int(text)! }
+        let rows = table.sorted { a, b in
+            if a.value[2] != b.value[2] { return a.value[2] > b.value[2] }
+            return (order(a.key[0]), order(a.key[1])) < (order(b.key[0]), order(b.key[1]))
+        }.prefix(top)
+        var text = "protocol,port,flows,packets,bytes,rejected_flows\n"
+        for row in rows {
+            let name = protocolNames[row.key[0]] ?? row.key[0]
+            text += ([name, row.key[1]] + row.value.map { String($0) }).joined(separator: ",") + "\n"
+        }
+        return Array(text.utf8)
+    }
+
+    private static func interfacesCSV(_ table: Table) -> [UInt8] {
+        render(header: "interface_id,flows,packets,bytes,accepted_flows,rejected_flows", table, quote: true)
+    }
+
+    /// Cells summed into buckets of `bucket` seconds, sorted by bucket (none last), side (src
+    /// first), region, service; bucket starts in ISO 8601 (computed with Foundation's calendar, not the engine's).
+    private static func timelineCSV(_ table: Table, bucket: UInt64) -> [UInt8] {
+        var cells: Table = [:]
+        for (key, values) in table {
+            let start = key[0].isEmpty ? "" : String(UInt64(key[0])! / bucket * bucket)
+            add(&cells, [start] + key.dropFirst(), values)
+        }
+        let rows = cells.sorted { a, b in
+            if a.key[0] != b.key[0] {
+                if a.key[0].isEmpty { return false }
+                if b.key[0].isEmpty { return true }
+                return UInt64(a.key[0])! < UInt64(b.key[0])!
+            }
+            if a.key[1] != b.key[1] { return a.key[1] == "src" }
+            for (x, y) in zip(a.key.dropFirst(2), b.key.dropFirst(2)) where x != y {
+                return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+            }
+            return false
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var text = "bucket_start,side,region,service,flows,packets,bytes\n"
+        for row in rows {
+            let start = row.key[0].isEmpty ? "" : formatter.string(from: Date(timeIntervalSince1970: Double(row.key[0])!))
+            text += ([start] + row.key.dropFirst() + row.value.map { String($0) }).joined(separator: ",") + "\n"
+        }
+        return Array(text.utf8)
+    }
 
     private static func servicesCSV(_ table: Table) -> [UInt8] {
         render(header: "side,region,service,flows,packets,bytes", table)
@@ -311,7 +416,7 @@ enum ReferenceSummarizer {
     }
 
     /// Rows sorted by bytes descending, then by the key columns in byte order.
-    private static func render(header: String, _ table: Table) -> [UInt8] {
+    private static func render(header: String, _ table: Table, quote: Bool = false) -> [UInt8] {
         let rows = table.map { (key: $0.key, values: $0.value) }
             .filter { $0.values[0] > 0 }
             .sorted { a, b in
@@ -322,7 +427,8 @@ enum ReferenceSummarizer {
         var text = header + "\n"
         for row in rows {
             let values = row.values.map { String($0) }
-            text += (row.key + values).joined(separator: ",") + "\n"
+            let key = quote ? row.key.map(csvField) : row.key
+            text += (key + values).joined(separator: ",") + "\n"
         }
         return Array(text.utf8)
     }
@@ -330,4 +436,12 @@ enum ReferenceSummarizer {
 
 extension Unicode.Scalar {
     fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}
+
+extension ReferenceSummarizer {
+    /// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

@@ -22,6 +22,10 @@ struct SummarizeChunkContractTests {
             ("services.csv (all)", run.servicesAll, baseline.servicesAll),
             ("paths.csv", run.paths, baseline.paths),
             ("summary.json without run", run.summary, baseline.summary),
+            ("ports.csv", run.ports, baseline.ports),
+            ("interfaces.csv", run.interfaces ?? [], baseline.interfaces ?? []),
+            ("timeline.csv (5m)", run.timeline5m, baseline.timeline5m),
+            ("timeline.csv (1h)", run.timeline1h, baseline.timeline1h),
         ]
         for (name, actual, expected) in pairs where actual != expected {
             Issue.record("\(what): \(name) differs from jobs 1, default chunk: \(SummarizeHarness.firstDifference(expected, actual))")
@@ -124,10 +128,7 @@ struct SummarizeChunkContractTests {
             result.inputs == base.inputs, result.aggregate.records.isConserved
         else {
             // Render everything to say where.
-            let run = SummarizeHarness.Run(
-                result: result, servicesPrimary: ServicesReport.csv(ServicesReport.rows(result, attribution: .primary)),
-                servicesAll: ServicesReport.csv(ServicesReport.rows(result, attribution: .all)),
-                paths: PathsReport.csv(PathsReport.rows(result)), summary: SummarizeHarness.summaryWithoutRun(result))
+            let run = SummarizeHarness.rendered(result)
             if same(run, baseline, what) { Issue.record("\(what): results differ from jobs 1 (aggregate, samples or inputs)") }
             return false
         }

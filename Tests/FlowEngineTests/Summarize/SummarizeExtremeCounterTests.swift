@@ -23,7 +23,10 @@ struct SummarizeExtremeCounterTests {
             let path = "\(directory)/counters.log"
             try SummarizeHarness.write(Array(text.utf8), to: path)
             let index = try SummarizeHarness.index(.example)
-            return await SummarizeJob.run([.file(path)], index: index, options: SummarizeOptions(jobs: jobs, chunkSize: chunkSize))
+            var options = SummarizeOptions(jobs: jobs, chunkSize: chunkSize)
+            options.timelineBucket = .hour
+            options.countsInterfaces = true
+            return await SummarizeJob.run([.file(path)], index: index, options: options)
         }
     }
 

@@ -31,9 +31,14 @@ struct SummarizeFixture: Sendable, CustomTestStringConvertible {
 
     func options(jobs: Int = 1, chunkSize: Int = SummarizeOptions.defaultChunkSize, allowMapping: Bool = true,
                  gzipBlockSize: Int = 4 << 20) throws -> SummarizeOptions {
-        SummarizeOptions(
+        var options = SummarizeOptions(
             jobs: jobs, chunkSize: chunkSize, fields: try layout(), allowMapping: allowMapping,
             gzipBlockSize: gzipBlockSize)
+        // The fixtures count the opt-in reports (the timeline at its finest), so that they are held
+        // to the reference too.
+        options.timelineBucket = .fiveMinutes
+        options.countsInterfaces = true
+        return options
     }
 
     func reference(paths: [String]? = nil) throws -> ReferenceSummarizer.Output {

@@ -27,6 +27,11 @@ struct SummarizeFusedPathTests {
     ]
     static let actionVariants = ["ACCEPT", "REJECT", "-", "accept", "ACCEPTED", "ACCEP", "REJECTS", "--", "REJECT\u{1}"]
     static let statusVariants = ["OK", "NODATA", "SKIPDATA", "ok", "OKAY", "-", "O"]
+    /// dstport and protocol: read when a number in range, else absent, and never a reason to refuse a line.
+    static let portVariants = [
+        "0", "6", "17", "255", "256", "443", "65535", "65536", "99999", "0000000000000000000443", "-", "--", "x",
+        "4x3", "+6", "1234567890123456789012", "\u{1}",
+    ]
 
     /// A line of `fields` (default format) with random damage: most lines are plain, some have one
     /// field replaced by a variant, some have other separators, a missing or an extra field.
@@ -40,7 +45,8 @@ struct SummarizeFusedPathTests {
             case .packets, .bytes, .start, .end: fields[damaged] = pick(decimalVariants)
             case .action: fields[damaged] = pick(actionVariants)
             case .logStatus: fields[damaged] = pick(statusVariants)
-            case nil:
+            case .dstport, .protocol: fields[damaged] = pick(portVariants)
+            case .interfaceId, nil:
                 // Also around the lengths the default format's reader tries first (1, 12 and 21
                 // bytes, `fixedField`): one byte short or long, a control byte at either end, a tab
                 // inside (two fields to the exact path).
@@ -89,6 +95,9 @@ struct SummarizeFusedPathTests {
                 case .start, .end: return String(1_700_000_000 + random.next() % 86_400)
                 case .action: return random.next() % 10 == 0 ? "REJECT" : "ACCEPT"
                 case .logStatus: return "OK"
+                case .dstport: return pick(["443", "22", "53", "3389", String(random.next() % 65536)])
+                case .protocol: return pick(["6", "6", "17", "1", "-"])
+                case .interfaceId: return pick(["eni-0123456789abcdef0", "eni-0fedcba9876543210", "eni-1a2b3c4d", "-"])
                 case nil: return name == "version" ? "2" : name == "account-id" ? "123456789012" : String(random.next() % 65536)
                 }
             }

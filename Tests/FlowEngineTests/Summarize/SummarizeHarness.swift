@@ -51,14 +51,35 @@ enum SummarizeHarness {
         let paths: [UInt8]
         /// `summary.json` without its `run` object (the part that must not depend on jobs or chunks).
         let summary: [UInt8]
+        /// ports.csv with every row, interfaces.csv (nil: not written), timeline.csv at 5m and 1h
+        /// (empty when the run counted no timeline, or a wider one).
+        let ports: [UInt8]
+        let interfaces: [UInt8]?
+        let timeline5m: [UInt8]
+        let timeline1h: [UInt8]
     }
 
     static func run(_ sources: [InputSource], index: PrefixIndex, options: SummarizeOptions) async -> Run {
-        let result = await SummarizeJob.run(sources, index: index, options: options)
+        // The timeline and interfaces are opt-in; the tests count them (the timeline at its finest)
+        // wherever a test did not choose.
+        var options = options
+        if options.timelineBucket == nil { options.timelineBucket = .fiveMinutes }
+        options.countsInterfaces = true
+        return rendered(await SummarizeJob.run(sources, index: index, options: options))
+    }
+
+    /// Every report of `result`, rendered.
+    static func rendered(_ result: SummarizeResult) -> Run {
+        let partial = Partial(result, options: [:], version: "")
         return Run(
             result: result, servicesPrimary: ServicesReport.csv(ServicesReport.rows(result, attribution: .primary)),
             servicesAll: ServicesReport.csv(ServicesReport.rows(result, attribution: .all)),
-            paths: PathsReport.csv(PathsReport.rows(result)), summary: summaryWithoutRun(result))
+            paths: PathsReport.csv(PathsReport.rows(result)), summary: summaryWithoutRun(result),
+            ports: PortsReport.csv(PortsReport.rows(partial, top: .max)), interfaces: InterfacesReport.csv(partial),
+            timeline5m: TimelineReport.canRender(partial, bucket: .fiveMinutes)
+                ? TimelineReport.csv(TimelineReport.rows(partial, bucket: .fiveMinutes)) : [],
+            timeline1h: TimelineReport.canRender(partial, bucket: .hour)
+                ? TimelineReport.csv(TimelineReport.rows(partial, bucket: .hour)) : [])
     }
 
     static func run(_ paths: [String], index: PrefixIndex, options: SummarizeOptions) async -> Run {
@@ -103,6 +124,17 @@ enum SummarizeHarness {
         var same = expectSame(run.servicesPrimary, reference.primaryServices, "\(what): services.csv (primary)", sourceLocation: sourceLocation)
         same = expectSame(run.servicesAll, reference.allServices, "\(what): services.csv (all)", sourceLocation: sourceLocation) && same
         same = expectSame(run.paths, reference.paths, "\(what): paths.csv", sourceLocation: sourceLocation) && same
+        same = expectSame(run.ports, reference.ports, "\(what): ports.csv", sourceLocation: sourceLocation) && same
+        if (run.interfaces == nil) != (reference.interfaces == nil) {
+            Issue.record(
+                "\(what): interfaces.csv \(run.interfaces == nil ? "absent" : "written"), reference \(reference.interfaces == nil ? "absent" : "written")",
+                sourceLocation: sourceLocation)
+            same = false
+        } else if let interfaces = run.interfaces, let expected = reference.interfaces {
+            same = expectSame(interfaces, expected, "\(what): interfaces.csv", sourceLocation: sourceLocation) && same
+        }
+        same = expectSame(run.timeline5m, reference.timeline5m, "\(what): timeline.csv (5m)", sourceLocation: sourceLocation) && same
+        same = expectSame(run.timeline1h, reference.timeline1h, "\(what): timeline.csv (1h)", sourceLocation: sourceLocation) && same
         let r = run.result.aggregate.records
         let counts = ReferenceSummarizer.Counts(
             dataLines: r.dataLines, ok: r.ok, nodata: r.nodata, skipdata: r.skipdata, malformed: r.malformed,
