@@ -8,7 +8,7 @@ public enum CommandLineTool {
     /// Every command, in the order the overview lists them.
     static let commands: [CommandSpec] = [
         SummarizeCommand.spec, MergeCommand.spec, ClassifyCommand.spec, RangesInfoCommand.spec, RangesLookupCommand.spec, RangesUpdateCommand.spec,
-        RangesDiffCommand.spec,
+        RangesDiffCommand.spec, DiffCommand.spec, EnrichCommand.spec,
     ]
 
     /// Runs the process's command line and exits.
@@ -65,6 +65,8 @@ public enum CommandLineTool {
         case RangesLookupCommand.spec.path: return try RangesLookupCommand.run(arguments, &console)
         case RangesUpdateCommand.spec.path: return try await RangesUpdateCommand.run(arguments, &console)
         case RangesDiffCommand.spec.path: return try RangesDiffCommand.run(arguments, &console)
+        case DiffCommand.spec.path: return try DiffCommand.run(arguments, &console)
+        case EnrichCommand.spec.path: return try await EnrichCommand.run(arguments, &console)
         default: throw CLIError(exitCode: .software, message: "command \(command.name) has no implementation")
         }
     }

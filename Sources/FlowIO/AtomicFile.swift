@@ -67,7 +67,7 @@ public enum AtomicFile {
     }
 
     /// Makes the rename durable: fsync of the containing directory. Best effort.
-    private static func syncDirectory(of path: String) {
+    static func syncDirectory(of path: String) {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -78,4 +78,59 @@ public enum AtomicFile {
         try? Syscall.fsync(fd, directory)
         Syscall.close(fd)
     }
+}
+
+/// A file written piece by piece and then put in place at once, for output too large to hold
+/// (`vpcflow enrich`): the bytes go to `path.tmp-PID` in the same folder; `commit()` flushes and
+/// renames it over `path`; `abandon()` (or dropping the writer uncommitted) removes it, leaving any
+/// earlier file at `path` as it was.
+public final class AtomicFileWriter {
+    public let path: String
+    private let temporary: String
+    private var fd: Int32
+
+    public init(path: String) throws(FileSystemError) {
+        self.path = path
+        temporary = "\(path).tmp-\(Syscall.getpid())"
+        do throws(FileSystemError) {
+            fd = try Syscall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } catch {
+            throw FileSystemError(code: error.code, operation: error.operation, path: path, errno: error.errno, reason: error.reason)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(FileSystemError) {
+        precondition(fd >= 0, "written after commit or abandon")
+        do throws(FileSystemError) {
+            try Syscall.writeAll(fd, bytes, temporary)
+        } catch {
+            throw FileSystemError(code: error.code, operation: error.operation, path: path, errno: error.errno, reason: error.reason)
+        }
+    }
+
+    /// Flushes the file to disk and renames it into place.
+    public func commit() throws(FileSystemError) {
+        precondition(fd >= 0, "committed twice")
+        do throws(FileSystemError) {
+            try Syscall.fsync(fd, temporary)
+            Syscall.close(fd)
+            fd = -1
+            try Syscall.rename(temporary, path)
+        } catch {
+            abandon()
+            throw FileSystemError(code: error.code, operation: error.operation, path: path, errno: error.errno, reason: error.reason)
+        }
+        AtomicFile.syncDirectory(of: path)
+    }
+
+    /// Removes the temporary file; `path` is untouched.
+    public func abandon() {
+        if fd >= 0 {
+            Syscall.close(fd)
+            fd = -1
+        }
+        Syscall.unlink(temporary)
+    }
+
+    deinit { if fd >= 0 { abandon() } }
 }

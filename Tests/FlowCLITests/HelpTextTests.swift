@@ -16,6 +16,7 @@ struct HelpTextTests {
         Screen(arguments: ["--help"], golden: "help-overview.txt"),
         Screen(arguments: ["summarize", "--help"], golden: "help-summarize.txt"),
         Screen(arguments: ["classify", "--help"], golden: "help-classify.txt"),
+        Screen(arguments: ["diff", "--help"], golden: "help-diff.txt"),
         Screen(arguments: ["ranges", "--help"], golden: "help-ranges.txt"),
         Screen(arguments: ["ranges", "info", "--help"], golden: "help-ranges-info.txt"),
         Screen(arguments: ["ranges", "lookup", "--help"], golden: "help-ranges-lookup.txt"),

@@ -4,6 +4,8 @@ import FlowIO
 /// Process exit codes, from sysexits(3) as README lists them.
 public enum ExitCode: Int32, Sendable {
     case success = 0
+    /// `diff --fail-above`: a row grew by more than the threshold (as diff(1) and grep(1) say "found").
+    case thresholdPassed = 1
     /// Bad command line: unknown option, missing argument.
     case usage = 64
     /// Bad input data: an invalid ranges or labels file, `--max-malformed` exceeded.

@@ -196,13 +196,7 @@ extension SummarizeJob {
             if result.failure == nil { result.opened?.verified = mapped.verify() }
             return result
         } catch let error as FileSystemError {
-            let kind: InputFailure.Kind =
-                switch error.code {
-                case .ioError: .ioError
-                case .changed: .changed
-                default: .cannotOpen
-                }
-            return ItemResult(file: file, ordinal: 0, bytes: 0, failure: InputFailure(kind: kind, message: error.description))
+            return ItemResult(file: file, ordinal: 0, bytes: 0, failure: InputFailure(opening: error))
         } catch let error as LayoutError {
             return ItemResult(file: file, ordinal: 0, bytes: 0, failure: InputFailure(kind: .badHeader, message: "\(path): \(error)"))
         } catch {

@@ -133,6 +133,18 @@ public struct InputFailure: Sendable, Equatable, CustomStringConvertible {
     init(reading error: FileSystemError) {
         self.init(kind: error.code == .changed ? .changed : .ioError, message: error.description)
     }
+
+    /// An input that could not be opened (or read, or changed at opening), as the opening task
+    /// names it.
+    init(opening error: FileSystemError) {
+        let kind: Kind =
+            switch error.code {
+            case .ioError: .ioError
+            case .changed: .changed
+            default: .cannotOpen
+            }
+        self.init(kind: kind, message: error.description)
+    }
 }
 
 /// Progress, for the command line's progress line.

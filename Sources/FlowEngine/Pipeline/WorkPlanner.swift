@@ -183,7 +183,7 @@ struct WorkPlanner {
     }
 
     /// The first newline in `offset..<before`, reading 64 KiB windows.
-    private static func newline(in mapped: MappedFile, from offset: Int, before: Int) throws(FileSystemError) -> Int? {
+    static func newline(in mapped: MappedFile, from offset: Int, before: Int) throws(FileSystemError) -> Int? {
         var start = offset
         while start < before {
             let end = min(start + (64 << 10), before)

@@ -51,6 +51,9 @@ enum ReferenceSummarizer {
         var interfaces: [UInt8]?
         var timeline5m: [UInt8] = []
         var timeline1h: [UInt8] = []
+        /// Every OK record in input order: its file, line number and the primary rows of both
+        /// addresses (what `enrich` writes beside the record's fields).
+        var okRecords: [(name: String, line: Int, source: ReferenceRow, destination: ReferenceRow)] = []
     }
 
     static let defaultFields = [
@@ -113,6 +116,12 @@ enum ReferenceSummarizer {
             var state = FileState()
             var malformed = 0
             for (offset, line) in lines.enumerated() {
+                let okBefore = out.counts.ok
+                defer {
+                    if out.counts.ok > okBefore, let rows = counters.lastPrimary {
+                        out.okRecords.append((name, offset + 1, rows.0, rows.1))
+                    }
+                }
                 if let fault = readLine(line, &state, fields, lineLimit, &out.counts, &counters, ranges) {
                     malformed += 1
                     out.counts.malformed += 1
@@ -163,6 +172,8 @@ enum ReferenceSummarizer {
         /// and side at the second of its start (bucketed when rendered).
         var timeline: Table = [:]
         var memo: [ReferenceAddress: (ReferenceRow, [ReferenceRow])] = [:]
+        /// The primary rows of the last OK record.
+        var lastPrimary: (ReferenceRow, ReferenceRow)?
     }
 
     private static let csvSpace = CharacterSet(charactersIn: " \t")
@@ -310,6 +321,7 @@ enum ReferenceSummarizer {
             for row in all { add(&counters.all, [side, row.region, row.service], values) }
         }
         add(&counters.paths, [keys[0].region, keys[0].service, keys[1].region, keys[1].service, action], values)
+        counters.lastPrimary = (keys[0], keys[1])
 
         // The detail fields: a number in range, else absent ("-"); never a reason to refuse a line.
         func detail(_ names: [String], max: Int) -> String {
