@@ -47,6 +47,10 @@ public enum EnrichJob {
     }
 
     /// Runs over `sources` in order, handing the output to `write` in order.
+    ///
+    /// One task group for the whole run: pieces are numbered across inputs, so that a folder of
+    /// thousands of small files keeps every core busy as one large file does; an input's samples get
+    /// their file line numbers, and the input is checked for changes, when its last piece is written.
     /// - Throws: what `write` throws (the output cannot be written): the run stops.
     public static func run(
         _ sources: [InputSource], index: PrefixIndex, options: Options,
@@ -54,116 +58,156 @@ public enum EnrichJob {
     ) async throws(FileSystemError) -> Outcome {
         let context = EnrichContext(index: index, format: options.format, lineLimit: options.lineLimit)
         var outcome = Outcome()
+        var failures: [Int: InputFailure] = [:]
         var csvColumns: [String]?
-        for source in sources {
-            if Interrupt.isRequested { break }
-            var reader: PieceReader
-            do { reader = try PieceReader(source, options: options) } catch {
-                outcome.failures.append((source.name, InputFailure(opening: error)))
-                continue
+        var outputError: FileSystemError?
+
+        /// A numbered item of the output: a piece's result, or bytes known at once (the CSV header);
+        /// `ends` names the input whose last item it is.
+        struct Item {
+            var block: EnrichedBlock
+            var file: Int?
+            var ends: Int?
+        }
+        // Per input being written: the lines before its next piece, its samples, its open file.
+        var lineOffsets: [Int: Int] = [:]
+        var samples: [Int: [MalformedRecord]] = [:]
+        var readers: [Int: PieceReader] = [:]
+
+        await withTaskGroup(of: (Int, EnrichedBlock).self) { group in
+            var submitted = 0
+            var written = 0
+            var done: [Int: Item] = [:]
+            var meta: [Int: (file: Int?, ends: Int?)] = [:]
+            var inFlight = 0
+
+            /// Writes every finished item that is next in order; false once writing failed.
+            func flush() -> Bool {
+                while let item = done.removeValue(forKey: written) {
+                    written += 1
+                    let block = item.block
+                    if let file = item.file {
+                        outcome.records.merge(block.records)
+                        let offset = lineOffsets[file, default: 0]
+                        for sample in block.samples where samples[file, default: []].count < MalformedRecord.samplesPerInput {
+                            samples[file, default: []].append(sample.record.located(path: sources[file].name, line: offset + sample.line))
+                        }
+                        lineOffsets[file] = offset + block.lineCount
+                    }
+                    if !block.bytes.isEmpty {
+                        do { try write(block.bytes) } catch {
+                            outputError = error
+                            return false
+                        }
+                    }
+                    if let file = item.ends {
+                        outcome.samples += samples.removeValue(forKey: file) ?? []
+                        lineOffsets[file] = nil
+                        if failures[file] == nil, let change = readers[file]?.verify() { failures[file] = change }
+                        readers[file] = nil
+                    }
+                }
+                return true
             }
-            let format: InputFormat
-            do { format = try reader.format() } catch let error as LayoutError {
-                outcome.failures.append((source.name, InputFailure(kind: .badHeader, message: "\(source.name): \(error)")))
-                continue
-            } catch let error as FileSystemError {
-                outcome.failures.append((source.name, InputFailure(reading: error)))
-                continue
-            } catch {
-                outcome.failures.append((source.name, InputFailure(kind: .ioError, message: "\(source.name): \(error)")))
-                continue
+            /// Adds a finished item and writes what is next; false once writing failed.
+            func finished(_ ordinal: Int, _ block: EnrichedBlock) -> Bool {
+                let m = meta.removeValue(forKey: ordinal) ?? (nil, nil)
+                done[ordinal] = Item(block: block, file: m.file, ends: m.ends)
+                return flush()
             }
-            let names = EnrichBlock.columnNames(format.detected.layout)
-            if options.format == .csv, reader.hasData {
-                if let columns = csvColumns, columns != names {
-                    outcome.failures.append(
-                        (source.name,
-                         InputFailure(
-                            kind: .badHeader,
-                            message: "\(source.name): its fields (\(names.joined(separator: " "))) are not the first input's (\(columns.joined(separator: " "))): one CSV has one header; use --format jsonl for mixed layouts")))
+            /// Waits for one piece when `jobs` are in flight.
+            func makeRoom() async -> Bool {
+                while inFlight >= options.jobs {
+                    guard let (ordinal, block) = await group.next() else { return true }
+                    inFlight -= 1
+                    if !finished(ordinal, block) { return false }
+                }
+                return true
+            }
+
+            inputs: for (file, source) in sources.enumerated() {
+                if Interrupt.isRequested { break }
+                var reader: PieceReader
+                do throws(FileSystemError) { reader = try PieceReader(source, options: options) } catch {
+                    failures[file] = InputFailure(opening: error)
                     continue
                 }
-                if csvColumns == nil {
-                    csvColumns = names
-                    try write(EnrichBlock.csvHeader(names))
+                let format: InputFormat
+                do { format = try reader.format() } catch let error as LayoutError {
+                    failures[file] = InputFailure(kind: .badHeader, message: "\(source.name): \(error)")
+                    continue
+                } catch let error as FileSystemError {
+                    failures[file] = InputFailure(reading: error)
+                    continue
+                } catch {
+                    failures[file] = InputFailure(kind: .ioError, message: "\(source.name): \(error)")
+                    continue
                 }
-            }
-            let jsonKeys: [[UInt8]] = names.map { name in
-                var key: [UInt8] = []
-                EnrichBlock.jsonString(Array(name.utf8), into: &key)
-                key.append(0x3A)
-                return key
-            }
-            var lineOffset = 0
-            var fileSamples: [MalformedRecord] = []
-            var failure: InputFailure?
-            var outputError: FileSystemError?
-            await withTaskGroup(of: (Int, EnrichedBlock).self) { group in
-                var submitted = 0
-                var written = 0
-                var done: [Int: EnrichedBlock] = [:]
-                var reading = true
-                // Writes every finished piece that is next in order; false when writing failed.
-                func flush() -> Bool {
-                    while let block = done.removeValue(forKey: written) {
-                        written += 1
-                        outcome.records.merge(block.records)
-                        for sample in block.samples where fileSamples.count < MalformedRecord.samplesPerInput {
-                            fileSamples.append(sample.record.located(path: source.name, line: lineOffset + sample.line))
-                        }
-                        lineOffset += block.lineCount
-                        if !block.bytes.isEmpty {
-                            do { try write(block.bytes) } catch {
-                                outputError = error
-                                return false
-                            }
-                        }
+                let names = EnrichBlock.columnNames(format.detected.layout)
+                if options.format == .csv, reader.hasData {
+                    if let columns = csvColumns, columns != names {
+                        failures[file] = InputFailure(
+                            kind: .badHeader,
+                            message: "\(source.name): its fields (\(names.joined(separator: " "))) are not the first input's (\(columns.joined(separator: " "))): one CSV has one header; use --format jsonl for mixed layouts")
+                        continue
                     }
-                    return true
-                }
-                while true {
-                    while reading && submitted - written < options.jobs {
-                        let piece: Piece?
-                        do throws(FileSystemError) { piece = try reader.next() } catch {
-                            failure = InputFailure(reading: error)
-                            reading = false
-                            break
-                        }
-                        guard let piece else {
-                            reading = false
-                            break
-                        }
+                    if csvColumns == nil {
+                        csvColumns = names
+                        // In order, before this input's first piece.
                         let ordinal = submitted
                         submitted += 1
-                        group.addTask {
-                            switch piece {
-                            case .mapped(let mapped, let range, let startsInsideLine, let endsInsideLine):
-                                let block = (try? mapped.withBytes(in: range) { bytes in
-                                    EnrichBlock.run(
-                                        bytes, format: format, jsonKeys: jsonKeys, context, startsInsideLine: startsInsideLine,
-                                        endsInsideLine: endsInsideLine)
-                                }) ?? EnrichedBlock()
-                                mapped.release(range)
-                                return (ordinal, block)
-                            case .bytes(let bytes, let range):
-                                return (ordinal, EnrichBlock.run(bytes.span.extracting(range), format: format, jsonKeys: jsonKeys, context))
-                            }
-                        }
-                    }
-                    guard let (ordinal, block) = await group.next() else { break }
-                    done[ordinal] = block
-                    if !flush() {
-                        group.cancelAll()
-                        reading = false
+                        if !finished(ordinal, EnrichedBlock(bytes: EnrichBlock.csvHeader(names))) { break inputs }
                     }
                 }
+                let jsonKeys: [[UInt8]] = names.map { name in
+                    var key: [UInt8] = []
+                    EnrichBlock.jsonString(Array(name.utf8), into: &key)
+                    key.append(0x3A)
+                    return key
+                }
+                // Read ahead one piece, so that the last one is known when it is handed out.
+                var next: Piece?
+                do throws(FileSystemError) { next = try reader.next() } catch { failures[file] = InputFailure(reading: error) }
+                while let piece = next {
+                    do throws(FileSystemError) { next = try reader.next() } catch {
+                        failures[file] = InputFailure(reading: error)
+                        next = nil
+                    }
+                    if !(await makeRoom()) { break inputs }
+                    let ordinal = submitted
+                    submitted += 1
+                    meta[ordinal] = (file, next == nil ? file : nil)
+                    inFlight += 1
+                    group.addTask {
+                        switch piece {
+                        case .mapped(let mapped, let range, let startsInsideLine, let endsInsideLine):
+                            let block = (try? mapped.withBytes(in: range) { bytes in
+                                EnrichBlock.run(
+                                    bytes, format: format, jsonKeys: jsonKeys, context, startsInsideLine: startsInsideLine,
+                                    endsInsideLine: endsInsideLine)
+                            }) ?? EnrichedBlock()
+                            mapped.release(range)
+                            return (ordinal, block)
+                        case .bytes(let bytes, let range):
+                            return (ordinal, EnrichBlock.run(bytes.span.extracting(range), format: format, jsonKeys: jsonKeys, context))
+                        }
+                    }
+                }
+                if meta.values.contains(where: { $0.ends == file }) {
+                    readers[file] = reader  // checked once its last piece is written
+                } else if failures[file] == nil, let change = reader.verify() {
+                    failures[file] = change  // no piece (an empty input): checked now
+                }
             }
-            if let outputError { throw outputError }
-            if failure == nil, let change = reader.verify() { failure = change }
-            outcome.samples += fileSamples
-            if let failure {
-                outcome.failures.append((source.name, InputFailure(kind: failure.kind, message: source.naming(failure.message))))
+            while let (ordinal, block) = await group.next() {
+                inFlight -= 1
+                if outputError == nil, !finished(ordinal, block) { group.cancelAll() }
             }
+        }
+        if let outputError { throw outputError }
+        for file in sources.indices {
+            guard let failure = failures[file] else { continue }
+            outcome.failures.append((sources[file].name, InputFailure(kind: failure.kind, message: sources[file].naming(failure.message))))
         }
         return outcome
     }

@@ -20,11 +20,20 @@ struct EnrichTests {
     /// What enrich must write for `text` (CSV, without the header line): per reference OK record, the
     /// line's fields and the four attribution columns.
     static func expectedRows(_ text: String, _ reference: ReferenceSummarizer.Output) -> [[String]] {
+        expectedRows(texts: [:], default: text, reference)
+    }
+
+    /// The same for several inputs: `texts` by the reference's input names (`text` for any other).
+    static func expectedRows(texts: [String: String], default text: String = "", _ reference: ReferenceSummarizer.Output) -> [[String]] {
         // Split by scalars, as the reference does ("\r\n" is one Character).
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.last == "\r" ? String($0.dropLast()) : String($0) }
+        func lines(_ text: String) -> [String] {
+            text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.last == "\r" ? String($0.dropLast()) : String($0) }
+        }
+        var split: [String: [String]] = [:]
         return reference.okRecords.map { record in
-            lines[record.line - 1].unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0) }
+            if split[record.name] == nil { split[record.name] = lines(texts[record.name] ?? text) }
+            return split[record.name]![record.line - 1].unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0) }
                 + [record.source.region, record.source.service, record.destination.region, record.destination.service]
         }
     }
@@ -61,6 +70,36 @@ struct EnrichTests {
                 SummarizeHarness.expectSamples(outcome.samples.map { MalformedRecord(path: path, line: $0.line, reason: $0.reason, text: $0.text) }, reference.samples, what)
                 if let first { #expect(bytes == first, "\(what): the same bytes as jobs 1") } else { first = bytes }
             }
+        }
+    }
+
+    /// A folder's worth of small files (one empty, one missing in the middle): one output in input
+    /// order, every core busy across files, each sample at its own file's line.
+    @Test func manySmallFilesInOrder() async throws {
+        let layout = ReferenceSummarizer.defaultFields
+        let text = SummarizeFusedPathTests.file(seed: 5, lines: 1_200, header: nil, layout: layout)
+        let lines = Array(text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { String($0) })
+        try await SummarizeHarness.withScratchDirectory { directory in
+            var paths: [String] = []
+            var texts: [String: String] = [:]
+            for part in 0..<24 {
+                let path = "\(directory)/part-\(part < 10 ? "0" : "")\(part).log"
+                let body = part == 7 ? "" : lines[(part * 50)..<((part + 1) * 50)].joined(separator: "\n") + "\n"
+                try SummarizeHarness.write(Array(body.utf8), to: path)
+                paths.append(path)
+                texts[path] = body
+            }
+            let reference = try ReferenceSummarizer.summarize(paths: paths, ranges: try SummarizeHarness.reference(.nested))
+            let expected = [layout + EnrichBlock.attributionNames] + Self.expectedRows(texts: texts, reference)
+            var options = EnrichJob.Options(jobs: 3, format: .csv)
+            options.chunkSize = 1024
+            let missing = "\(directory)/part-12b.log"
+            let (bytes, outcome) = try await Self.run(
+                Array(paths[..<13]) + [missing] + Array(paths[13...]), options, index: try SummarizeHarness.index(.nested))
+            let rows = try CSVReader.records(bytes)
+            #expect(rows == expected, "\(rows.count) rows, expected \(expected.count)")
+            #expect(outcome.failures.map(\.name) == [missing] && outcome.failures.first?.failure.kind == .cannotOpen)
+            SummarizeHarness.expectSamples(outcome.samples, reference.samples, "24 files")
         }
     }
 
